@@ -1,0 +1,138 @@
+package org.openest.est.ca;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A CA whose key is held in this JVM, signing with Bouncy Castle. Thread-safe: no shared mutable state besides the
+ * thread-safe {@link SecureRandom}; no lock around signing.
+ */
+public final class LocalCa implements CertificateAuthority {
+    /** Issued certificates start slightly in the past so devices with a lagging clock accept them. */
+    static final Duration BACKDATE = Duration.ofMinutes(5);
+
+    private final PrivateKey key;
+    private final X509Certificate certificate;
+    private final X509CertificateHolder certificateHolder;
+    private final List<X509Certificate> chain;
+    private final JcaContentSignerBuilder signerBuilder;
+    private final JcaX509ExtensionUtils extensionUtils;
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * @param material the CA key, certificate and chain
+     */
+    public LocalCa(CaMaterial material) {
+        this.key = material.privateKey();
+        this.certificate = material.certificate();
+        this.chain = List.copyOf(material.chain());
+        try {
+            this.certificateHolder = new X509CertificateHolder(certificate.getEncoded());
+            this.extensionUtils = new JcaX509ExtensionUtils();
+        } catch (java.io.IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("CA certificate cannot be encoded", e);
+        }
+        this.signerBuilder = new JcaContentSignerBuilder(Crypto.signatureAlgorithm(key)).setProvider(Crypto.provider());
+    }
+
+    @Override
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    @Override
+    public List<X509Certificate> chain() {
+        return chain;
+    }
+
+    /**
+     * Issues an end-entity certificate: basicConstraints CA:false (critical), the requested keyUsage (critical; never
+     * keyCertSign or cRLSign), EKUs, SKI/AKI, and the SAN (critical when the subject is empty, RFC 5280 4.2.1.6).
+     * The serial is 127 random bits, positive (RFC 5280 4.1.2.2; CA/B Forum asks for at least 64).
+     */
+    @Override
+    public X509Certificate issue(IssueRequest request) {
+        int keyUsage = request.keyUsageBits() & ~(KeyUsage.keyCertSign | KeyUsage.cRLSign);
+        if (keyUsage == 0) {
+            throw new IllegalArgumentException("an end-entity certificate needs at least one key usage");
+        }
+        Instant now = Instant.now();
+        Date notBefore = Date.from(now.minus(BACKDATE));
+        Date notAfter = Date.from(now.plus(request.validity()));
+        if (notAfter.after(certificate.getNotAfter())) {
+            notAfter = certificate.getNotAfter();
+        }
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(certificateHolder.getSubject(), serial(),
+                notBefore, notAfter, request.subject(), request.publicKey());
+        try {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
+            if (!request.extendedKeyUsages().isEmpty()) {
+                KeyPurposeId[] purposes = request.extendedKeyUsages().stream()
+                        .map(KeyPurposeId::getInstance).toArray(KeyPurposeId[]::new);
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
+            }
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    extensionUtils.createSubjectKeyIdentifier(request.publicKey()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    extensionUtils.createAuthorityKeyIdentifier(certificate));
+            if (request.subjectAltName().isPresent()) {
+                boolean critical = request.subject().equals(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]));
+                builder.addExtension(Extension.subjectAlternativeName, critical, request.subjectAltName().get());
+            }
+            ContentSigner signer = signerBuilder.build(key);
+            return new JcaX509CertificateConverter().setProvider(Crypto.provider())
+                    .getCertificate(builder.build(signer));
+        } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
+            throw new IllegalStateException("signing failed", e);
+        }
+    }
+
+    /** @return a positive serial with 127 random bits */
+    private BigInteger serial() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        bytes[0] &= 0x7F;
+        bytes[0] |= 0x40; // fixed length (16 DER bytes) and never zero
+        return new BigInteger(1, bytes);
+    }
+
+    /**
+     * @param oid an EKU name or dotted OID
+     * @return the OID
+     */
+    public static ASN1ObjectIdentifier ekuOid(String oid) {
+        return switch (oid) {
+            case "clientAuth" -> KeyPurposeId.id_kp_clientAuth.toOID();
+            case "serverAuth" -> KeyPurposeId.id_kp_serverAuth.toOID();
+            case "emailProtection" -> KeyPurposeId.id_kp_emailProtection.toOID();
+            case "codeSigning" -> KeyPurposeId.id_kp_codeSigning.toOID();
+            case "timeStamping" -> KeyPurposeId.id_kp_timeStamping.toOID();
+            case "cmcRA" -> KeyPurposeId.id_kp_cmcRA.toOID();
+            default -> new ASN1ObjectIdentifier(oid);
+        };
+    }
+}

@@ -1,0 +1,52 @@
+package org.openest.est.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.openest.est.protocol.EstError;
+import org.openest.est.protocol.EstException;
+
+/** Reads a request body up to a cap, never buffering more than the cap plus one read. */
+final class BodyReader {
+    private BodyReader() {
+    }
+
+    /**
+     * Refuses a declared Content-Length above the cap without reading anything.
+     *
+     * @param request the request
+     * @param max the cap in bytes
+     * @throws EstException BODY_TOO_LARGE
+     */
+    static void checkDeclaredLength(HttpServletRequest request, long max) throws EstException {
+        if (request.getContentLengthLong() > max) {
+            throw new EstException(EstError.BODY_TOO_LARGE, "limit is " + max + " bytes");
+        }
+    }
+
+    /**
+     * @param request the request
+     * @param max the cap in bytes
+     * @return the body
+     * @throws EstException BODY_TOO_LARGE if the (chunked or lying) body exceeds the cap
+     * @throws IOException if reading fails
+     */
+    static byte[] read(HttpServletRequest request, long max) throws EstException, IOException {
+        checkDeclaredLength(request, max);
+        long declared = request.getContentLengthLong();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
+        byte[] buffer = new byte[8192];
+        try (InputStream in = request.getInputStream()) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                if (body.size() + n > max) {
+                    throw new EstException(EstError.BODY_TOO_LARGE, "limit is " + max + " bytes");
+                }
+                body.write(buffer, 0, n);
+            }
+        }
+        return body.toByteArray();
+    }
+}

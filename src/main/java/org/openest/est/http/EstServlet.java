@@ -1,0 +1,147 @@
+package org.openest.est.http;
+
+import java.io.IOException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.openest.est.enroll.Caller;
+import org.openest.est.enroll.EnrollmentService;
+import org.openest.est.protocol.CertsOnly;
+import org.openest.est.protocol.EstError;
+import org.openest.est.protocol.EstException;
+
+/**
+ * Routes {@code /.well-known/est/<op>} and {@code /.well-known/est/<label>/<op>} (RFC 7030 section 3.2.2; a servlet
+ * URL pattern cannot express the optional middle segment) and runs the operation.
+ */
+public final class EstServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final List<String> KNOWN_BUT_DISABLED = List.of("fullcmc", "serverkeygen");
+
+    private transient EstEndpoint endpoint;
+    private transient ErrorResponder errors;
+    private transient EstResponses responses;
+    private transient CallerResolver callers;
+
+    @Override
+    public void init() throws ServletException {
+        endpoint = (EstEndpoint) getServletContext().getAttribute(EstEndpoint.ATTRIBUTE);
+        if (endpoint == null) {
+            throw new ServletException("EST application was not initialised (see the log for the cause)");
+        }
+        errors = new ErrorResponder(endpoint.http().realm(), endpoint.http().retryAfterSeconds());
+        responses = new EstResponses(endpoint.http().cteHeader());
+        callers = new CallerResolver(endpoint.enrollRole());
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            route(request, response);
+        } catch (EstException e) {
+            errors.send(response, e, RequestLogFilter.requestId(request));
+        } catch (RuntimeException e) {
+            errors.internal(response, RequestLogFilter.requestId(request), e);
+        }
+    }
+
+    private void route(HttpServletRequest request, HttpServletResponse response) throws EstException, IOException {
+        String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        String[] segments = path.startsWith("/") ? path.substring(1).split("/", -1) : new String[] {""};
+        String label = "";
+        String operation;
+        if (segments.length == 1) {
+            operation = segments[0];
+        } else if (segments.length == 2) {
+            label = segments[0];
+            operation = segments[1];
+            if (!endpoint.labels().contains(label)) {
+                throw new EstException(EstError.UNKNOWN_LABEL);
+            }
+        } else {
+            throw new EstException(EstError.UNKNOWN_OPERATION);
+        }
+        request.setAttribute(RequestLogFilter.OPERATION, operation);
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        switch (operation) {
+            case "cacerts" -> {
+                if (allowed(method, "GET", response)) {
+                    responses.base64(response, EstResponses.CACERTS_TYPE, endpoint.caCerts());
+                }
+            }
+            case "csrattrs" -> {
+                if (!allowed(method, "GET", response)) {
+                    return;
+                }
+                if (endpoint.csrAttrs().isPresent()) {
+                    responses.base64(response, EstResponses.CSRATTRS_TYPE, endpoint.csrAttrs().get());
+                } else {
+                    EstResponses.noContent(response);
+                }
+            }
+            case "simpleenroll", "simplereenroll" -> {
+                if (allowed(method, "POST", response)) {
+                    enroll(request, response, label, operation.equals("simplereenroll"));
+                }
+            }
+            default -> throw new EstException(KNOWN_BUT_DISABLED.contains(operation)
+                    ? EstError.OPERATION_DISABLED : EstError.UNKNOWN_OPERATION);
+        }
+    }
+
+    /**
+     * RFC 7030 sections 4.2.1 and 4.2.2; steps in order: size, body, caller, media type, decode, issue.
+     *
+     * <p>Why the body is read before authentication: it is capped, and answering (e.g. 401) while request bytes are
+     * still unread makes the container close a socket with unread data, which resets the connection and loses the
+     * response on the client side (seen with Bouncy Castle's client, which posts first and authenticates on 401).
+     */
+    private void enroll(HttpServletRequest request, HttpServletResponse response, String label, boolean renewal)
+            throws EstException, IOException {
+        byte[] body = BodyReader.read(request, endpoint.http().maxBodyBytes());
+        Caller caller = callers.resolve(request);
+        request.setAttribute(RequestLogFilter.PRINCIPAL, caller.principal());
+        if (!renewal && caller.method() == Caller.AuthMethod.NONE) {
+            throw new EstException(EstError.AUTHENTICATION_REQUIRED);
+        }
+        checkContentType(request);
+        PKCS10CertificationRequest csr = endpoint.decoder().decode(body);
+        EnrollmentService service = endpoint.enrollment();
+        X509Certificate issued = renewal ? service.reenroll(caller, csr, label) : service.enroll(caller, csr, label);
+        request.setAttribute(RequestLogFilter.SERIAL, EnrollmentService.serialOf(issued));
+        responses.base64(response, EstResponses.ENROLL_TYPE, CertsOnly.encode(List.of(issued)));
+    }
+
+    private void checkContentType(HttpServletRequest request) throws EstException {
+        if (endpoint.http().lenientContentType()) {
+            return;
+        }
+        String type = request.getContentType();
+        String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        if (!mediaType.equals("application/pkcs10")) {
+            throw new EstException(EstError.UNSUPPORTED_MEDIA_TYPE,
+                    "got " + (mediaType.isEmpty() ? "none" : sanitize(mediaType)));
+        }
+    }
+
+    /** @return true if the method is allowed; else a 405 with Allow has been sent */
+    private boolean allowed(String method, String allowed, HttpServletResponse response) throws IOException {
+        if (method.equals(allowed)) {
+            return true;
+        }
+        errors.methodNotAllowed(response, allowed);
+        return false;
+    }
+
+    private static String sanitize(String text) {
+        String clean = text.replaceAll("[^\\x20-\\x7E]", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    }
+}

@@ -1,0 +1,56 @@
+package org.openest.est.protocol;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSAbsentContent;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.util.CollectionStore;
+
+/**
+ * Encodes certs-only CMC Simple PKI Responses (RFC 7030 sections 4.1.3 and 4.2.3): a degenerate CMS SignedData with
+ * no signers and absent eContent, and the RFC 8951 base64 transfer form. Stateless and thread-safe.
+ */
+public final class CertsOnly {
+    private static final Base64.Encoder MIME = Base64.getMimeEncoder(64, new byte[] {'\r', '\n'});
+
+    private CertsOnly() {
+    }
+
+    /**
+     * @param certificates the certificates to carry, in order
+     * @return DER of the certs-only SignedData
+     */
+    public static byte[] encode(List<X509Certificate> certificates) {
+        try {
+            List<X509CertificateHolder> holders = new ArrayList<>(certificates.size());
+            for (X509Certificate certificate : certificates) {
+                holders.add(new X509CertificateHolder(certificate.getEncoded()));
+            }
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addCertificates(new CollectionStore<>(holders));
+            return generator.generate(new CMSAbsentContent()).getEncoded("DER");
+        } catch (CertificateEncodingException | CMSException | IOException e) {
+            throw new IllegalStateException("cannot encode certs-only response", e);
+        }
+    }
+
+    /**
+     * RFC 8951 transfer form: base64 wrapped at 64 columns with CRLF, ending in CRLF (lines stay well under the
+     * 76 characters that older libest builds can read).
+     *
+     * @param der the DER bytes
+     * @return ASCII base64 bytes
+     */
+    public static byte[] base64(byte[] der) {
+        String text = MIME.encodeToString(der) + "\r\n";
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}

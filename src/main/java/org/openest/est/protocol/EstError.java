@@ -1,0 +1,68 @@
+package org.openest.est.protocol;
+
+/**
+ * Every failure a client can see, with its HTTP status and a short reason. The reason is sent as the
+ * {@code text/plain} body; it never contains secrets or exception text.
+ */
+public enum EstError {
+    /** The path names no EST operation. */
+    UNKNOWN_OPERATION(404, "Unknown EST operation"),
+    /** The label segment names no configured CA/profile. */
+    UNKNOWN_LABEL(404, "Unknown EST label"),
+    /** The operation exists but is not enabled here. */
+    OPERATION_DISABLED(404, "EST operation not supported by this server"),
+    /** Wrong HTTP method for the operation. */
+    METHOD_NOT_ALLOWED(405, "Method not allowed"),
+    /** Request Content-Type is not application/pkcs10. */
+    UNSUPPORTED_MEDIA_TYPE(415, "Content-Type must be application/pkcs10"),
+    /** Request body above the configured cap. */
+    BODY_TOO_LARGE(413, "Request body too large"),
+    /** Empty request body. */
+    EMPTY_BODY(400, "Request body is empty"),
+    /** Body is neither valid base64, PEM nor DER. */
+    MALFORMED_BASE64(400, "Request body is not valid base64"),
+    /** Decoded bytes are not a PKCS#10 CertificationRequest. */
+    MALFORMED_CSR(400, "Request body is not a valid PKCS#10 certification request"),
+    /** Proof of possession failed. */
+    BAD_CSR_SIGNATURE(400, "CSR signature is invalid (proof of possession failed)"),
+    /** Public key algorithm, curve or size is not allowed. */
+    WEAK_OR_UNSUPPORTED_KEY(400, "CSR public key type or size is not allowed"),
+    /** The CSR requests extensions a device certificate must not have. */
+    FORBIDDEN_EXTENSION(400, "CSR requests a forbidden extension"),
+    /** The CSR subject is empty and there is no subjectAltName. */
+    EMPTY_SUBJECT(400, "CSR has an empty subject and no subjectAltName"),
+    /** Re-enrollment CSR names differ from the certificate being renewed (RFC 7030 section 4.2.2). */
+    SUBJECT_MISMATCH(403, "CSR subject and subjectAltName must equal those of the client certificate"),
+    /** Subject DN too long or otherwise unacceptable. */
+    INVALID_SUBJECT(400, "CSR subject is not acceptable"),
+    /** No usable credentials. */
+    AUTHENTICATION_REQUIRED(401, "Authentication required"),
+    /** Re-enrollment without a client certificate. */
+    CLIENT_CERT_REQUIRED(403, "A TLS client certificate issued by this CA is required"),
+    /** Authenticated, but not allowed to do this. */
+    FORBIDDEN(403, "Not authorized for this operation"),
+    /** The client certificate is revoked or not currently valid. */
+    CERT_NOT_USABLE(403, "Client certificate is revoked, expired or not issued by this CA"),
+    /** A backend is unavailable. */
+    UNAVAILABLE(503, "Service temporarily unavailable"),
+    /** Anything unexpected. */
+    INTERNAL(500, "Internal server error");
+
+    private final int status;
+    private final String reason;
+
+    EstError(int status, String reason) {
+        this.status = status;
+        this.reason = reason;
+    }
+
+    /** @return the HTTP status code */
+    public int status() {
+        return status;
+    }
+
+    /** @return the short human-readable reason */
+    public String reason() {
+        return reason;
+    }
+}

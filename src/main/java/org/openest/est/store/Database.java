@@ -1,0 +1,133 @@
+package org.openest.est.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+/**
+ * Opens the registry database: the container's JNDI DataSource when one is bound, else a HikariCP pool over the
+ * configured JDBC URL (embedded HSQLDB by default). Migrates the schema with Flyway before anything else touches it.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Database.class);
+
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final Jdbi jdbi;
+    private final String description;
+
+    private Database(DataSource dataSource, HikariDataSource ownedPool, String description) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.description = description;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+    }
+
+    /**
+     * Opens and migrates the database.
+     *
+     * @param jndiName JNDI name to try first (may be empty)
+     * @param url JDBC URL used when no JNDI DataSource is bound
+     * @param user database user
+     * @param password database password (not logged)
+     * @param poolSize maximum pool size for the owned pool
+     * @return the open database
+     */
+    public static Database open(String jndiName, String url, String user, char[] password, int poolSize) {
+        Database database = lookup(jndiName);
+        if (database == null) {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            config.setUsername(user);
+            config.setPassword(new String(password));
+            config.setMaximumPoolSize(poolSize);
+            config.setMinimumIdle(Math.min(2, poolSize));
+            config.setPoolName("est-db");
+            config.setAutoCommit(true);
+            HikariDataSource pool = new HikariDataSource(config);
+            database = new Database(pool, pool, redact(url));
+        }
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return database;
+    }
+
+    private static Database lookup(String jndiName) {
+        if (jndiName == null || jndiName.isBlank()) {
+            return null;
+        }
+        try {
+            Object bound = new InitialContext().lookup(jndiName);
+            if (bound instanceof DataSource dataSource) {
+                return new Database(dataSource, null, "JNDI " + jndiName);
+            }
+            LOG.warn("JNDI {} is bound to {}, not a DataSource; using database.url", jndiName, bound.getClass());
+        } catch (NamingException e) {
+            LOG.debug("No JNDI DataSource at {}: {}", jndiName, e.toString());
+        }
+        return null;
+    }
+
+    private void migrate() {
+        Flyway.configure(Database.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        LOG.info("Registry database ready: {}", description);
+    }
+
+    /** @return the Jdbi over this database */
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** @return the registry */
+    public Registry registry() {
+        return new Registry(jdbi);
+    }
+
+    /** @return a human-readable description of where the data lives (no password) */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Closes the pool this object owns; an embedded HSQLDB is shut down cleanly first so its files are consistent and
+     * its lock is released (a redeploy can open it again). A container DataSource is left to the container.
+     */
+    @Override
+    public void close() {
+        if (ownedPool == null) {
+            return;
+        }
+        if (ownedPool.getJdbcUrl().startsWith("jdbc:hsqldb:file:")) {
+            try (Connection connection = ownedPool.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                LOG.warn("HSQLDB shutdown failed: {}", e.getMessage());
+            }
+        }
+        ownedPool.close();
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+}
