@@ -64,7 +64,11 @@ public record CaMaterial(PrivateKey privateKey, X509Certificate certificate, Lis
     public static CaMaterial fromPkcs12(Path file, char[] password, Optional<String> alias) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, password);
+            try {
+                store.load(in, password);
+            } catch (IOException e) {
+                throw new IOException("Cannot read CA keystore " + file + ": " + e.getMessage(), e);
+            }
             String entry = alias.orElse(null);
             if (entry == null) {
                 for (String name : Collections.list(store.aliases())) {

@@ -42,9 +42,15 @@ public final class CallerResolver {
     public Caller resolve(HttpServletRequest request) throws EstException {
         Optional<X509Certificate> certificate = clientCertificate(request);
         String ip = request.getRemoteAddr();
-        String user = request.getRemoteUser();
         String header = request.getHeader("Authorization");
         boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
+        String user;
+        try {
+            user = request.getRemoteUser();
+        } catch (RuntimeException e) {
+            // Jetty 12 authenticates lazily here and throws on a malformed Basic header: a client error, not a 500.
+            throw new EstException(EstError.AUTHENTICATION_REQUIRED, "malformed credentials");
+        }
         if (user == null && basic) {
             user = login(request, header.substring(6).trim());
         }

@@ -38,7 +38,7 @@ public final class ErrorResponder {
      */
     public void send(HttpServletResponse response, EstException e, String requestId) throws IOException {
         EstError error = e.error();
-        response.reset();
+        response.resetBuffer();
         if (error.status() == HttpServletResponse.SC_UNAUTHORIZED) {
             // Why no body: Bouncy Castle's EST client (<= 1.87) closes a 401 without reading it and fails if a body
             // of two or more bytes is pending, so a 401 with a body breaks password enrollment for every BC-based
@@ -67,7 +67,7 @@ public final class ErrorResponder {
      * @throws IOException if writing fails
      */
     public void methodNotAllowed(HttpServletResponse response, String allow) throws IOException {
-        response.reset();
+        response.resetBuffer();
         response.setHeader("Allow", allow);
         write(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, EstError.METHOD_NOT_ALLOWED.reason()
                 + "; use " + allow);
@@ -87,7 +87,7 @@ public final class ErrorResponder {
         if (response.isCommitted()) {
             return;
         }
-        response.reset();
+        response.resetBuffer();
         write(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR,
                 EstError.INTERNAL.reason() + " (reference " + requestId + ")");
     }

@@ -64,6 +64,7 @@ class EstOperationsIT {
     @AfterAll
     static void stop() throws Exception {
         server.close();
+        org.openest.est.testing.LogHygiene.assertNoSecrets();
     }
 
     static ESTService bcClient(KeyPair clientKeys, X509Certificate clientCert) throws Exception {
