@@ -1,8 +1,9 @@
 package org.openest.est.app;
 
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -11,14 +12,17 @@ import jakarta.servlet.ServletContextListener;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.openest.est.ca.CaMaterial;
+import org.openest.est.ca.CertificateAuthority;
 import org.openest.est.ca.Crypto;
 import org.openest.est.ca.DevPki;
 import org.openest.est.ca.LocalCa;
 import org.openest.est.config.ConfigException;
 import org.openest.est.config.ConfigLoader;
 import org.openest.est.config.EstConfig;
+import org.openest.est.enroll.EnrollmentProfile;
 import org.openest.est.enroll.EnrollmentService;
 import org.openest.est.enroll.IssuancePolicy;
+import org.openest.est.http.AdminEndpoint;
 import org.openest.est.http.EstEndpoint;
 import org.openest.est.protocol.CertsOnly;
 import org.openest.est.protocol.CsrAttributes;
@@ -42,22 +46,41 @@ public final class EstContextListener implements ServletContextListener {
         try {
             EstConfig config = ConfigLoader.fromProcess().load(context.getInitParameter(CONFIG_PARAMETER));
             LOG.info("EST server starting; data directory {}", config.home());
-            LocalCa ca = new LocalCa(loadCa(config));
-            LOG.info("Issuing CA {} ({}), valid until {}", ca.certificate().getSubjectX500Principal(),
-                    Crypto.describe(ca.certificate().getPublicKey()), ca.certificate().getNotAfter().toInstant());
+            Map<String, CertificateAuthority> cas = new HashMap<>();
+            for (Map.Entry<String, EstConfig.Ca> entry : config.cas().entrySet()) {
+                LocalCa ca = new LocalCa(loadCa(entry.getKey(), entry.getValue(), config.home()));
+                LOG.info("CA '{}': {} ({}), valid until {}", entry.getKey(), ca.certificate().getSubjectX500Principal(),
+                        Crypto.describe(ca.certificate().getPublicKey()), ca.certificate().getNotAfter().toInstant());
+                cas.put(entry.getKey(), ca);
+            }
             EstConfig.Database db = config.database();
             database = Database.open(db.jndiName(), db.url(), db.user(), db.password(), db.poolSize());
             CsrDecoder decoder = new CsrDecoder(Crypto.provider());
-            EnrollmentService enrollment = new EnrollmentService(ca, database.registry(),
-                    new IssuancePolicy(config.issuance()), decoder, config.auth());
-            Optional<byte[]> csrAttrs;
-            try {
-                csrAttrs = CsrAttributes.encode(config.csrAttrs());
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("csrattrs: " + e.getMessage(), e);
+            EnrollmentService enrollment = new EnrollmentService(database.registry(), decoder, config.auth());
+            Map<String, EnrollmentProfile> byLabel = new HashMap<>();
+            Map<String, EnrollmentProfile> byName = new HashMap<>();
+            for (EstConfig.Profile settings : config.profiles()) {
+                CertificateAuthority ca = cas.get(settings.ca());
+                Optional<byte[]> csrAttrs;
+                try {
+                    csrAttrs = CsrAttributes.encode(settings.csrAttrs());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("profile " + settings.name() + ": " + e.getMessage(), e);
+                }
+                EnrollmentProfile profile = new EnrollmentProfile(settings, ca, new IssuancePolicy(settings.issuance()),
+                        CertsOnly.encode(ca.chain()), csrAttrs);
+                byLabel.put(settings.label(), profile);
+                byName.put(settings.name(), profile);
+                LOG.info("Profile '{}' at /.well-known/est/{} (CA '{}', encoding {}, approval {}, duplicates {})",
+                        settings.name(), settings.label().isEmpty() ? "" : settings.label() + "/", settings.ca(),
+                        settings.enroll().encoding(), settings.enroll().manualApproval() ? "manual" : "auto",
+                        settings.enroll().duplicate());
             }
-            context.setAttribute(EstEndpoint.ATTRIBUTE, new EstEndpoint(enrollment, decoder,
-                    CertsOnly.encode(ca.chain()), csrAttrs, Set.of(), config.http(), config.auth().enrollRole()));
+            Optional<EnrollmentProfile> bootstrap = config.bootstrapProfile().map(byName::get)
+                    .or(() -> Optional.of(byName.get(EstConfig.DEFAULT)).filter(p -> p.settings().enroll().bootstrap()));
+            context.setAttribute(EstEndpoint.ATTRIBUTE, new EstEndpoint(enrollment, decoder, Map.copyOf(byLabel),
+                    bootstrap, config.http(), config.auth()));
+            context.setAttribute(AdminEndpoint.ATTRIBUTE, new AdminEndpoint(enrollment));
             LOG.info("EST server ready at {}/.well-known/est/", context.getContextPath());
         } catch (RuntimeException | IOException e) {
             LOG.fatal("EST server cannot start: {}", e.getMessage(), e);
@@ -66,8 +89,7 @@ public final class EstContextListener implements ServletContextListener {
         }
     }
 
-    private static CaMaterial loadCa(EstConfig config) throws IOException {
-        EstConfig.Ca ca = config.ca();
+    private static CaMaterial loadCa(String name, EstConfig.Ca ca, java.nio.file.Path home) throws IOException {
         if (ca.keystore().isPresent()) {
             return CaMaterial.fromPkcs12(ca.keystore().get(), ca.keystorePassword(), ca.keystoreAlias());
         }
@@ -75,16 +97,17 @@ public final class EstContextListener implements ServletContextListener {
             return CaMaterial.fromPem(ca.certPem().get(), ca.keyPem().get(), ca.chainPem());
         }
         if (!ca.devGenerate()) {
-            throw new ConfigException("No CA configured: set ca.keystore or ca.cert + ca.key (or ca.dev-generate=true)");
+            throw new ConfigException("No CA '" + name
+                    + "' configured: set ca.keystore or ca.cert + ca.key (or ca.dev-generate=true)");
         }
-        DevPki dev = new DevPki(config.home());
+        DevPki dev = new DevPki(home);
         if (!dev.hasCa()) {
             LOG.warn("****************************************************************************************");
-            LOG.warn("* No CA configured: generating a DEVELOPMENT CA in {}", config.home());
+            LOG.warn("* No CA configured: generating a DEVELOPMENT CA in {}", home);
             LOG.warn("* Do not use it in production; configure ca.keystore or ca.cert + ca.key instead.");
             LOG.warn("****************************************************************************************");
         } else {
-            LOG.warn("Using the DEVELOPMENT CA in {} (not for production)", config.home());
+            LOG.warn("Using the DEVELOPMENT CA in {} (not for production)", home);
         }
         return dev.ensureCa();
     }
@@ -92,6 +115,7 @@ public final class EstContextListener implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(EstEndpoint.ATTRIBUTE);
+        event.getServletContext().removeAttribute(AdminEndpoint.ATTRIBUTE);
         closeDatabase();
     }
 

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +39,16 @@ import org.apache.logging.log4j.Logger;
 public final class ConfigLoader {
     private static final Logger LOG = LogManager.getLogger(ConfigLoader.class);
     private static final String DEFAULTS = "est-defaults.properties";
+    /** Settings a profile may override as profile.&lt;name&gt;.&lt;key&gt;. */
+    private static final List<String> PROFILE_PREFIXES = List.of("issuance.", "enroll.", "serverkeygen.", "csrattrs",
+            "http.cte-header");
+    private static final Set<String> CA_KEYS = Set.of("keystore", "keystore-password", "keystore-alias", "cert",
+            "key", "chain");
+    private static final Set<String> KEY_USAGES = Set.of("digitalSignature", "nonRepudiation", "keyEncipherment",
+            "dataEncipherment", "keyAgreement");
+    private static final Set<String> EKUS = Set.of("clientAuth", "serverAuth", "emailProtection", "codeSigning",
+            "timeStamping", "cmcRA");
+    private static final List<String> SERVER_KEYS = List.of("ec-p256", "ec-p384", "rsa-2048", "rsa-3072");
 
     private final Map<String, String> environment;
     private final Function<String, String> systemProperties;
@@ -72,17 +84,34 @@ public final class ConfigLoader {
         Optional<Path> file = externalPath(externalFile);
         if (file.isPresent()) {
             PropertiesConfiguration external = readFile(file.get());
-            for (Iterator<String> keys = external.getKeys(); keys.hasNext();) {
-                String key = keys.next();
-                if (!known.contains(key)) {
-                    throw new ConfigException("Unknown configuration key '" + key + "' in " + file.get());
-                }
-            }
             composite.addConfiguration(external);
+            checkKeys(external, known, composite, file.get());
             LOG.info("Configuration file {}", file.get());
         }
         composite.addConfiguration(defaults);
         return build(composite);
+    }
+
+    private static void checkKeys(Configuration external, Set<String> known, Configuration all, Path file) {
+        Set<String> profiles = Set.copyOf(list(all, "profiles"));
+        Set<String> cas = Set.copyOf(list(all, "cas"));
+        for (Iterator<String> keys = external.getKeys(); keys.hasNext();) {
+            String key = keys.next();
+            if (known.contains(key)) {
+                continue;
+            }
+            String[] parts = key.split("\\.", 3);
+            boolean ok = false;
+            if (parts.length == 3 && parts[0].equals("profile") && profiles.contains(parts[1])) {
+                ok = parts[2].equals("label") || parts[2].equals("ca") || (known.contains(parts[2])
+                        && PROFILE_PREFIXES.stream().anyMatch(parts[2]::startsWith));
+            } else if (parts.length == 3 && parts[0].equals("ca") && cas.contains(parts[1])) {
+                ok = CA_KEYS.contains(parts[2]);
+            }
+            if (!ok) {
+                throw new ConfigException("Unknown configuration key '" + key + "' in " + file);
+            }
+        }
     }
 
     private Optional<Path> externalPath(String explicit) {
@@ -141,42 +170,46 @@ public final class ConfigLoader {
 
     private EstConfig build(Configuration c) {
         Path home = resolveHome(string(c, "home"));
-        EstConfig.Ca ca = new EstConfig.Ca(optionalPath(c, "ca.keystore"), string(c, "ca.keystore-password").toCharArray(),
-                optional(c, "ca.keystore-alias"), optionalPath(c, "ca.cert"), optionalPath(c, "ca.key"),
-                optionalPath(c, "ca.chain"), bool(c, "ca.dev-generate"));
-        if (ca.keystore().isPresent() && (ca.certPem().isPresent() || ca.keyPem().isPresent())) {
-            throw new ConfigException("Configure the CA either by ca.keystore or by ca.cert + ca.key, not both");
-        }
-        if (ca.certPem().isPresent() != ca.keyPem().isPresent()) {
-            throw new ConfigException("ca.cert and ca.key must be set together");
+        Map<String, EstConfig.Ca> cas = new LinkedHashMap<>();
+        cas.put(EstConfig.DEFAULT, ca(Values.of(c, ""), "ca."));
+        for (String name : list(c, "cas")) {
+            if (name.equals(EstConfig.DEFAULT) || cas.containsKey(name)) {
+                throw new ConfigException("cas: duplicate CA name '" + name + "'");
+            }
+            EstConfig.Ca extra = ca(Values.of(c, ""), "ca." + name + ".");
+            if (extra.keystore().isEmpty() && extra.certPem().isEmpty()) {
+                throw new ConfigException("CA '" + name + "' needs ca." + name + ".keystore or ca." + name + ".cert");
+            }
+            cas.put(name, extra);
         }
 
-        String san = string(c, "issuance.san");
-        if (!san.equals("copy") && !san.equals("drop")) {
-            throw new ConfigException("issuance.san must be 'copy' or 'drop', not '" + san + "'");
-        }
-        Set<String> curves = new LinkedHashSet<>(list(c, "issuance.ec-curves"));
-        for (String curve : curves) {
-            if (!Set.of("P-256", "P-384", "P-521").contains(curve)) {
-                throw new ConfigException("issuance.ec-curves: unsupported curve '" + curve + "' (P-256, P-384, P-521)");
+        List<EstConfig.Profile> profiles = new ArrayList<>();
+        profiles.add(profile(Values.of(c, ""), EstConfig.DEFAULT, "", cas.keySet()));
+        Set<String> labels = new HashSet<>();
+        for (String name : list(c, "profiles")) {
+            if (name.equals(EstConfig.DEFAULT) || profiles.stream().anyMatch(p -> p.name().equals(name))) {
+                throw new ConfigException("profiles: duplicate profile name '" + name + "'");
             }
+            Values values = Values.of(c, "profile." + name + ".");
+            String label = values.get("label");
+            Labels.validate(label, "profile." + name + ".label");
+            if (!labels.add(label)) {
+                throw new ConfigException("profile." + name + ".label: label '" + label + "' is used twice");
+            }
+            profiles.add(profile(values, name, label, cas.keySet()));
         }
-        int rsaMin = intRange(c, "issuance.rsa-min-bits", 2048, 16384);
-        EstConfig.Issuance issuance = new EstConfig.Issuance(intRange(c, "issuance.validity-days", 1, 36500),
-                list(c, "issuance.eku"), san.equals("copy"), rsaMin,
-                intRange(c, "issuance.rsa-max-bits", rsaMin, 16384), Set.copyOf(curves), bool(c, "issuance.ed25519"));
+        Optional<String> bootstrap = optional(c, "bootstrap.profile");
+        if (bootstrap.isPresent() && profiles.stream().noneMatch(p -> p.name().equals(bootstrap.get()))) {
+            throw new ConfigException("bootstrap.profile names no profile: '" + bootstrap.get() + "'");
+        }
 
         EstConfig.Http http = new EstConfig.Http(nonBlank(c, "http.realm"),
-                intRange(c, "http.max-body-bytes", 1024, 16 * 1024 * 1024), bool(c, "http.cte-header"),
-                bool(c, "http.lenient-content-type"), intRange(c, "http.retry-after-seconds", 1, 86400));
+                intRange(c, "http.max-body-bytes", 1024, 16 * 1024 * 1024), bool(c, "http.lenient-content-type"),
+                intRange(c, "http.retry-after-seconds", 1, 86400));
 
-        Optional<Pattern> raPattern;
-        try {
-            raPattern = optional(c, "auth.ra-subject-pattern").map(Pattern::compile);
-        } catch (PatternSyntaxException e) {
-            throw new ConfigException("auth.ra-subject-pattern is not a valid regular expression: " + e.getDescription());
-        }
-        EstConfig.Auth auth = new EstConfig.Auth(nonBlank(c, "auth.enroll-role"), bool(c, "auth.ra-by-eku"), raPattern);
+        EstConfig.Auth auth = new EstConfig.Auth(nonBlank(c, "auth.enroll-role"), bool(c, "auth.ra-by-eku"),
+                pattern(Values.of(c, ""), "auth.ra-subject-pattern"), optional(c, "auth.ra-issuer"),
+                encodingOverrides(string(c, "encoding.clients")));
 
         String url = string(c, "database.url");
         if (url.isBlank()) {
@@ -187,7 +220,109 @@ public final class ConfigLoader {
                 string(c, "database.user"), string(c, "database.password").toCharArray(),
                 intRange(c, "database.pool-size", 1, 500));
 
-        return new EstConfig(home, ca, issuance, http, auth, database, list(c, "csrattrs"));
+        return new EstConfig(home, Map.copyOf(cas), List.copyOf(profiles), bootstrap, http, auth, database);
+    }
+
+    private static EstConfig.Ca ca(Values v, String prefix) {
+        EstConfig.Ca ca = new EstConfig.Ca(v.path(prefix + "keystore"), v.get(prefix + "keystore-password")
+                .toCharArray(), v.optional(prefix + "keystore-alias"), v.path(prefix + "cert"), v.path(prefix + "key"),
+                v.path(prefix + "chain"), prefix.equals("ca.") && v.bool("ca.dev-generate"));
+        if (ca.keystore().isPresent() && (ca.certPem().isPresent() || ca.keyPem().isPresent())) {
+            throw new ConfigException("Configure the CA either by " + prefix + "keystore or by " + prefix + "cert + "
+                    + prefix + "key, not both");
+        }
+        if (ca.certPem().isPresent() != ca.keyPem().isPresent()) {
+            throw new ConfigException(prefix + "cert and " + prefix + "key must be set together");
+        }
+        return ca;
+    }
+
+    private static EstConfig.Profile profile(Values v, String name, String label, Set<String> cas) {
+        String ca = v.get("ca").isEmpty() ? EstConfig.DEFAULT : v.get("ca");
+        if (!cas.contains(ca)) {
+            throw new ConfigException(v.key("ca") + " names no CA: '" + ca + "' (known: " + cas + ")");
+        }
+        String san = v.get("issuance.san");
+        if (!san.equals("copy") && !san.equals("drop")) {
+            throw new ConfigException(v.key("issuance.san") + " must be 'copy' or 'drop', not '" + san + "'");
+        }
+        Set<String> curves = new LinkedHashSet<>(v.list("issuance.ec-curves"));
+        for (String curve : curves) {
+            if (!Set.of("P-256", "P-384", "P-521").contains(curve)) {
+                throw new ConfigException(v.key("issuance.ec-curves") + ": unsupported curve '" + curve
+                        + "' (P-256, P-384, P-521)");
+            }
+        }
+        List<String> keyUsages = v.list("issuance.key-usage");
+        if (!keyUsages.equals(List.of("auto"))) {
+            for (String usage : keyUsages) {
+                if (!KEY_USAGES.contains(usage)) {
+                    throw new ConfigException(v.key("issuance.key-usage") + ": unknown key usage '" + usage
+                            + "' (auto or " + KEY_USAGES + ")");
+                }
+            }
+        }
+        List<String> ekus = v.list("issuance.eku");
+        for (String eku : ekus) {
+            if (!EKUS.contains(eku) && !eku.matches("[0-2](\\.[0-9]+)+")) {
+                throw new ConfigException(v.key("issuance.eku") + ": unknown EKU '" + eku + "' (" + EKUS
+                        + " or a dotted OID)");
+            }
+        }
+        int rsaMin = v.intRange("issuance.rsa-min-bits", 2048, 16384);
+        EstConfig.Issuance issuance = new EstConfig.Issuance(v.intRange("issuance.validity-days", 1, 36500), ekus,
+                keyUsages, san.equals("copy"), rsaMin, v.intRange("issuance.rsa-max-bits", rsaMin, 16384),
+                Set.copyOf(curves), v.bool("issuance.ed25519"), pattern(v, "issuance.subject-pattern"));
+
+        List<String> methods = v.list("enroll.auth");
+        for (String method : methods) {
+            if (!method.equals("certificate") && !method.equals("password")) {
+                throw new ConfigException(v.key("enroll.auth") + ": unknown method '" + method
+                        + "' (certificate, password)");
+            }
+        }
+        if (methods.isEmpty()) {
+            throw new ConfigException(v.key("enroll.auth") + " must name at least one method");
+        }
+        String approval = v.get("enroll.approval");
+        if (!approval.equals("auto") && !approval.equals("manual")) {
+            throw new ConfigException(v.key("enroll.approval") + " must be 'auto' or 'manual', not '" + approval + "'");
+        }
+        EstConfig.Enroll enroll = new EstConfig.Enroll(methods.contains("certificate"), methods.contains("password"),
+                v.bool("enroll.http-auth-with-cert"), v.choice("enroll.duplicate", EstConfig.Duplicate.class),
+                approval.equals("manual"), v.bool("enroll.bootstrap"), v.choice("enroll.encoding",
+                EstConfig.Encoding.class));
+        String keyType = v.get("serverkeygen.key");
+        if (!SERVER_KEYS.contains(keyType)) {
+            throw new ConfigException(v.key("serverkeygen.key") + ": '" + keyType + "' is not one of " + SERVER_KEYS);
+        }
+        return new EstConfig.Profile(name, label, ca, issuance, enroll, v.list("csrattrs"), v.bool("http.cte-header"),
+                new EstConfig.ServerKeyGen(v.bool("serverkeygen.enabled"), keyType));
+    }
+
+    private static Optional<Pattern> pattern(Values v, String key) {
+        try {
+            return v.optional(key).map(Pattern::compile);
+        } catch (PatternSyntaxException e) {
+            throw new ConfigException(v.key(key) + " is not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    private static Map<String, EstConfig.Encoding> encodingOverrides(String text) {
+        Map<String, EstConfig.Encoding> overrides = new HashMap<>();
+        for (String entry : text.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.lastIndexOf('=');
+            String value = eq < 0 ? "" : entry.substring(eq + 1).trim().toUpperCase(Locale.ROOT);
+            if (eq <= 0 || !(value.equals("DER") || value.equals("BASE64"))) {
+                throw new ConfigException("encoding.clients: entry '" + entry.trim()
+                        + "' is not <user or subject DN>=<base64|der>");
+            }
+            overrides.put(entry.substring(0, eq).trim(), EstConfig.Encoding.valueOf(value));
+        }
+        return Map.copyOf(overrides);
     }
 
     private Path resolveHome(String configured) {
@@ -209,12 +344,7 @@ public final class ConfigLoader {
     }
 
     private static String string(Configuration c, String key) {
-        try {
-            String value = c.getString(key);
-            return value == null ? "" : value.trim();
-        } catch (RuntimeException e) {
-            throw new ConfigException("Configuration key '" + key + "': " + e.getMessage(), e);
-        }
+        return Values.of(c, "").get(key);
     }
 
     private static String nonBlank(Configuration c, String key) {
@@ -226,45 +356,18 @@ public final class ConfigLoader {
     }
 
     private static Optional<String> optional(Configuration c, String key) {
-        String value = string(c, key);
-        return value.isEmpty() ? Optional.empty() : Optional.of(value);
-    }
-
-    private static Optional<Path> optionalPath(Configuration c, String key) {
-        return optional(c, key).map(Path::of);
+        return Values.of(c, "").optional(key);
     }
 
     private static List<String> list(Configuration c, String key) {
-        List<String> values = new ArrayList<>();
-        for (String part : string(c, key).split(",")) {
-            if (!part.isBlank()) {
-                values.add(part.trim());
-            }
-        }
-        return List.copyOf(values);
+        return Values.of(c, "").list(key);
     }
 
     private static boolean bool(Configuration c, String key) {
-        String value = string(c, key).toLowerCase(Locale.ROOT);
-        return switch (value) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigException("Configuration key '" + key + "' must be true or false, not '"
-                    + value + "'");
-        };
+        return Values.of(c, "").bool(key);
     }
 
     private static int intRange(Configuration c, String key, long min, long max) {
-        String value = string(c, key);
-        try {
-            long parsed = Long.parseLong(value);
-            if (parsed < min || parsed > max) {
-                throw new ConfigException("Configuration key '" + key + "' must be between " + min + " and " + max
-                        + ", not " + value);
-            }
-            return (int) parsed;
-        } catch (NumberFormatException e) {
-            throw new ConfigException("Configuration key '" + key + "' must be a number, not '" + value + "'");
-        }
+        return Values.of(c, "").intRange(key, min, max);
     }
 }

@@ -38,6 +38,7 @@ public final class IssuancePolicy {
 
     private final EstConfig.Issuance config;
     private final List<ASN1ObjectIdentifier> ekus;
+    private final int fixedKeyUsage;
 
     /**
      * @param config issuance settings
@@ -45,6 +46,18 @@ public final class IssuancePolicy {
     public IssuancePolicy(EstConfig.Issuance config) {
         this.config = config;
         this.ekus = config.extendedKeyUsages().stream().map(LocalCa::ekuOid).toList();
+        int bits = 0;
+        for (String usage : config.keyUsages()) {
+            bits |= switch (usage) {
+                case "digitalSignature" -> KeyUsage.digitalSignature;
+                case "nonRepudiation" -> KeyUsage.nonRepudiation;
+                case "keyEncipherment" -> KeyUsage.keyEncipherment;
+                case "dataEncipherment" -> KeyUsage.dataEncipherment;
+                case "keyAgreement" -> KeyUsage.keyAgreement;
+                default -> 0; // "auto"
+            };
+        }
+        this.fixedKeyUsage = bits;
     }
 
     /**
@@ -55,11 +68,27 @@ public final class IssuancePolicy {
      * @throws EstException with a 400-class error if the CSR is not acceptable
      */
     public IssueRequest apply(PKCS10CertificationRequest csr) throws EstException {
-        SubjectPublicKeyInfo key = csr.getSubjectPublicKeyInfo();
+        return apply(csr, csr.getSubjectPublicKeyInfo());
+    }
+
+    /**
+     * Applies the policy to a CSR whose names are used with another public key (serverkeygen, RFC 7030 section
+     * 4.4: the CSR's own key and signature are ignored).
+     *
+     * @param csr a decoded CSR (signature not checked)
+     * @param key the public key to certify
+     * @return what to issue
+     * @throws EstException with a 400-class error if the CSR is not acceptable
+     */
+    public IssueRequest apply(PKCS10CertificationRequest csr, SubjectPublicKeyInfo key) throws EstException {
         boolean rsa = checkKey(key);
         X500Name subject = csr.getSubject();
         if (subject.toString().length() > MAX_SUBJECT_CHARS) {
             throw new EstException(EstError.INVALID_SUBJECT, "longer than " + MAX_SUBJECT_CHARS + " characters");
+        }
+        if (config.subjectPattern().isPresent() && !config.subjectPattern().get().matcher(
+                CsrNames.rfc2253(subject)).matches()) {
+            throw new EstException(EstError.INVALID_SUBJECT, "does not match the subject rule of this label");
         }
         Optional<Extensions> extensions = CsrNames.requestedExtensions(csr);
         if (extensions.isPresent()) {
@@ -69,7 +98,8 @@ public final class IssuancePolicy {
         if (subject.getRDNs().length == 0 && san.isEmpty()) {
             throw new EstException(EstError.EMPTY_SUBJECT);
         }
-        int keyUsage = KeyUsage.digitalSignature | (rsa ? KeyUsage.keyEncipherment : 0);
+        int keyUsage = fixedKeyUsage != 0 ? fixedKeyUsage
+                : KeyUsage.digitalSignature | (rsa ? KeyUsage.keyEncipherment : 0);
         return new IssueRequest(subject, key, san, keyUsage, ekus, Duration.ofDays(config.validityDays()));
     }
 

@@ -39,6 +39,15 @@ public final class ErrorResponder {
     public void send(HttpServletResponse response, EstException e, String requestId) throws IOException {
         EstError error = e.error();
         response.resetBuffer();
+        if (error == EstError.PENDING) {
+            // RFC 7030 section 4.2.3: 202 with Retry-After. Empty body: Bouncy Castle's client closes a 202
+            // without reading it, like a 401 (see below).
+            response.setStatus(HttpServletResponse.SC_ACCEPTED);
+            response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
+            response.setHeader("Cache-Control", "no-store");
+            response.setContentLength(0);
+            return;
+        }
         if (error.status() == HttpServletResponse.SC_UNAUTHORIZED) {
             // Why no body: Bouncy Castle's EST client (<= 1.87) closes a 401 without reading it and fails if a body
             // of two or more bytes is pending, so a 401 with a body breaks password enrollment for every BC-based

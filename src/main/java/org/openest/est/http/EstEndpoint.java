@@ -1,9 +1,10 @@
 package org.openest.est.http;
 
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import org.openest.est.config.EstConfig;
+import org.openest.est.enroll.EnrollmentProfile;
 import org.openest.est.enroll.EnrollmentService;
 import org.openest.est.protocol.CsrDecoder;
 
@@ -13,14 +14,13 @@ import org.openest.est.protocol.CsrDecoder;
  *
  * @param enrollment the enrollment service
  * @param decoder the CSR decoder
- * @param caCerts DER of the certs-only /cacerts response (computed once)
- * @param csrAttrs DER of the /csrattrs response, empty for 204
- * @param labels configured labels (RFC 7030 section 3.2.2); the unlabeled path is always served
+ * @param profiles profiles by label ("" is the default profile, served at the unlabeled path)
+ * @param bootstrap profile serving the unlabeled /bootstrap, if enabled
  * @param http HTTP settings
- * @param enrollRole container role allowing Basic users to enroll
+ * @param auth authentication settings (enrolling role, per-client encoding overrides)
  */
-public record EstEndpoint(EnrollmentService enrollment, CsrDecoder decoder, byte[] caCerts, Optional<byte[]> csrAttrs,
-                          Set<String> labels, EstConfig.Http http, String enrollRole) {
+public record EstEndpoint(EnrollmentService enrollment, CsrDecoder decoder, Map<String, EnrollmentProfile> profiles,
+                          Optional<EnrollmentProfile> bootstrap, EstConfig.Http http, EstConfig.Auth auth) {
     /** Servlet context attribute name. */
     public static final String ATTRIBUTE = "org.openest.est.endpoint";
 }

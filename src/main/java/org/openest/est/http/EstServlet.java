@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+
+import javax.security.auth.x500.X500Principal;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -11,23 +14,24 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.openest.est.config.EstConfig;
 import org.openest.est.enroll.Caller;
+import org.openest.est.enroll.EnrollmentProfile;
 import org.openest.est.enroll.EnrollmentService;
+import org.openest.est.enroll.ServerGeneratedKey;
 import org.openest.est.protocol.CertsOnly;
 import org.openest.est.protocol.EstError;
 import org.openest.est.protocol.EstException;
 
 /**
  * Routes {@code /.well-known/est/<op>} and {@code /.well-known/est/<label>/<op>} (RFC 7030 section 3.2.2; a servlet
- * URL pattern cannot express the optional middle segment) and runs the operation.
+ * URL pattern cannot express the optional middle segment) to the label's profile and runs the operation.
  */
 public final class EstServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final List<String> KNOWN_BUT_DISABLED = List.of("fullcmc", "serverkeygen");
 
     private transient EstEndpoint endpoint;
     private transient ErrorResponder errors;
-    private transient EstResponses responses;
     private transient CallerResolver callers;
 
     @Override
@@ -37,8 +41,7 @@ public final class EstServlet extends HttpServlet {
             throw new ServletException("EST application was not initialised (see the log for the cause)");
         }
         errors = new ErrorResponder(endpoint.http().realm(), endpoint.http().retryAfterSeconds());
-        responses = new EstResponses(endpoint.http().cteHeader());
-        callers = new CallerResolver(endpoint.enrollRole());
+        callers = new CallerResolver(endpoint.auth().enrollRole());
     }
 
     @Override
@@ -55,68 +58,112 @@ public final class EstServlet extends HttpServlet {
     private void route(HttpServletRequest request, HttpServletResponse response) throws EstException, IOException {
         String path = request.getPathInfo() == null ? "" : request.getPathInfo();
         String[] segments = path.startsWith("/") ? path.substring(1).split("/", -1) : new String[] {""};
-        String label = "";
+        String label;
         String operation;
         if (segments.length == 1) {
+            label = "";
             operation = segments[0];
         } else if (segments.length == 2) {
             label = segments[0];
             operation = segments[1];
-            if (!endpoint.labels().contains(label)) {
-                throw new EstException(EstError.UNKNOWN_LABEL);
-            }
         } else {
             throw new EstException(EstError.UNKNOWN_OPERATION);
         }
-        request.setAttribute(RequestLogFilter.OPERATION, operation);
+        EnrollmentProfile profile = endpoint.profiles().get(label);
+        if (profile == null) {
+            throw new EstException(EstError.UNKNOWN_LABEL);
+        }
+        request.setAttribute(RequestLogFilter.OPERATION, label.isEmpty() ? operation : label + "/" + operation);
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         switch (operation) {
             case "cacerts" -> {
                 if (allowed(method, "GET", response)) {
-                    responses.base64(response, EstResponses.CACERTS_TYPE, endpoint.caCerts());
+                    EstResponses.body(response, EstResponses.CACERTS_TYPE, profile.caCerts(),
+                            encoding(profile, anonymousPrincipal(request)), profile.settings().cteHeader());
                 }
             }
             case "csrattrs" -> {
-                if (!allowed(method, "GET", response)) {
-                    return;
-                }
-                if (endpoint.csrAttrs().isPresent()) {
-                    responses.base64(response, EstResponses.CSRATTRS_TYPE, endpoint.csrAttrs().get());
-                } else {
-                    EstResponses.noContent(response);
+                if (allowed(method, "GET", response)) {
+                    if (profile.csrAttrs().isPresent()) {
+                        EstResponses.body(response, EstResponses.CSRATTRS_TYPE, profile.csrAttrs().get(),
+                                encoding(profile, anonymousPrincipal(request)), profile.settings().cteHeader());
+                    } else {
+                        EstResponses.noContent(response);
+                    }
                 }
             }
             case "simpleenroll", "simplereenroll" -> {
                 if (allowed(method, "POST", response)) {
-                    enroll(request, response, label, operation.equals("simplereenroll"));
+                    enroll(request, response, profile, operation);
                 }
             }
-            default -> throw new EstException(KNOWN_BUT_DISABLED.contains(operation)
-                    ? EstError.OPERATION_DISABLED : EstError.UNKNOWN_OPERATION);
+            case "bootstrap" -> {
+                Optional<EnrollmentProfile> target = label.isEmpty() ? endpoint.bootstrap()
+                        : Optional.of(profile).filter(p -> p.settings().enroll().bootstrap());
+                if (target.isEmpty()) {
+                    throw new EstException(EstError.OPERATION_DISABLED);
+                }
+                if (allowed(method, "POST", response)) {
+                    enroll(request, response, target.get(), operation);
+                }
+            }
+            case "serverkeygen" -> {
+                if (!profile.settings().serverKeyGen().enabled()) {
+                    throw new EstException(EstError.OPERATION_DISABLED);
+                }
+                if (allowed(method, "POST", response)) {
+                    enroll(request, response, profile, operation);
+                }
+            }
+            case "fullcmc" -> throw new EstException(EstError.OPERATION_DISABLED);
+            default -> throw new EstException(EstError.UNKNOWN_OPERATION);
         }
     }
 
     /**
-     * RFC 7030 sections 4.2.1 and 4.2.2; steps in order: size, body, caller, media type, decode, issue.
+     * RFC 7030 sections 4.2.1, 4.2.2 and 4.4; steps in order: size, body, caller, media type, decode, issue.
      *
      * <p>Why the body is read before authentication: it is capped, and answering (e.g. 401) while request bytes are
      * still unread makes the container close a socket with unread data, which resets the connection and loses the
      * response on the client side (seen with Bouncy Castle's client, which posts first and authenticates on 401).
      */
-    private void enroll(HttpServletRequest request, HttpServletResponse response, String label, boolean renewal)
-            throws EstException, IOException {
+    private void enroll(HttpServletRequest request, HttpServletResponse response, EnrollmentProfile profile,
+                        String operation) throws EstException, IOException {
         byte[] body = BodyReader.read(request, endpoint.http().maxBodyBytes());
         Caller caller = callers.resolve(request);
         request.setAttribute(RequestLogFilter.PRINCIPAL, caller.principal());
+        boolean renewal = operation.equals("simplereenroll");
         if (!renewal && caller.method() == Caller.AuthMethod.NONE) {
             throw new EstException(EstError.AUTHENTICATION_REQUIRED);
         }
         checkContentType(request);
         PKCS10CertificationRequest csr = endpoint.decoder().decode(body);
         EnrollmentService service = endpoint.enrollment();
-        X509Certificate issued = renewal ? service.reenroll(caller, csr, label) : service.enroll(caller, csr, label);
+        EstConfig.Encoding encoding = encoding(profile, caller.principal());
+        if (operation.equals("serverkeygen")) {
+            ServerGeneratedKey generated = service.serverKeyGen(caller, csr, profile);
+            request.setAttribute(RequestLogFilter.SERIAL, EnrollmentService.serialOf(generated.certificate()));
+            EstResponses.serverKey(response, generated.privateKey().getEncoded("DER"),
+                    CertsOnly.encode(List.of(generated.certificate())), encoding);
+            return;
+        }
+        X509Certificate issued = renewal ? service.reenroll(caller, csr, profile)
+                : service.enroll(caller, csr, profile, operation);
         request.setAttribute(RequestLogFilter.SERIAL, EnrollmentService.serialOf(issued));
-        responses.base64(response, EstResponses.ENROLL_TYPE, CertsOnly.encode(List.of(issued)));
+        EstResponses.body(response, EstResponses.ENROLL_TYPE, CertsOnly.encode(List.of(issued)), encoding,
+                profile.settings().cteHeader());
+    }
+
+    /** The per-client encoding override wins over the profile's (e.g. a gateway that insists on DER). */
+    private EstConfig.Encoding encoding(EnrollmentProfile profile, String principal) {
+        EstConfig.Encoding override = endpoint.auth().encodingByClient().get(principal);
+        return override != null ? override : profile.settings().enroll().encoding();
+    }
+
+    /** For anonymous operations: the client certificate subject if one was sent, so overrides apply there too. */
+    private static String anonymousPrincipal(HttpServletRequest request) {
+        return CallerResolver.clientCertificate(request)
+                .map(c -> c.getSubjectX500Principal().getName(X500Principal.RFC2253)).orElse("");
     }
 
     private void checkContentType(HttpServletRequest request) throws EstException {

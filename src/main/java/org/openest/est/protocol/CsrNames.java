@@ -87,6 +87,19 @@ public final class CsrNames {
     }
 
     /**
+     * @param name a name
+     * @return its RFC 2253 string as the JDK prints it (the form the registry stores)
+     */
+    public static String rfc2253(X500Name name) {
+        try {
+            return new javax.security.auth.x500.X500Principal(name.getEncoded()).getName(
+                    javax.security.auth.x500.X500Principal.RFC2253);
+        } catch (IOException | IllegalArgumentException e) {
+            return name.toString();
+        }
+    }
+
+    /**
      * RFC 7030 section 4.2.2: the renewal CSR's Subject and SubjectAltName equal the current certificate's.
      *
      * @param csr the renewal request

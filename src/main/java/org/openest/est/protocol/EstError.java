@@ -43,6 +43,14 @@ public enum EstError {
     FORBIDDEN(403, "Not authorized for this operation"),
     /** The client certificate is revoked or not currently valid. */
     CERT_NOT_USABLE(403, "Client certificate is revoked, expired or not issued by this CA"),
+    /** Held for manual approval (RFC 7030 section 4.2.3); sent with Retry-After and an empty body. */
+    PENDING(202, "Enrollment request is pending manual approval"),
+    /** An administrator rejected the held request. */
+    REJECTED(403, "Enrollment request was rejected by an administrator"),
+    /** The subject already holds a valid certificate and the profile refuses duplicates. */
+    DUPLICATE(409, "A valid certificate for this subject already exists"),
+    /** The authentication method is not accepted for this label. */
+    METHOD_NOT_ACCEPTED(403, "Authentication method not accepted for this label"),
     /** A backend is unavailable. */
     UNAVAILABLE(503, "Service temporarily unavailable"),
     /** Anything unexpected. */

@@ -14,6 +14,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /** SQL of the device registry. Portable between HSQLDB and PostgreSQL. */
 @RegisterConstructorMapper(CertificateRecord.class)
 @RegisterConstructorMapper(DeviceRecord.class)
+@RegisterConstructorMapper(PendingRequest.class)
 interface RegistryDao {
 
     @SqlQuery("SELECT * FROM device WHERE subject = :subject")
@@ -23,8 +24,11 @@ interface RegistryDao {
     @GetGeneratedKeys("id")
     long insertDevice(@Bind("subject") String subject, @Bind("now") Instant now);
 
-    @SqlUpdate("UPDATE device SET current_serial = :serial, status = 'ACTIVE', updated_at = :now WHERE id = :id")
-    void setCurrent(@Bind("id") long id, @Bind("serial") String serial, @Bind("now") Instant now);
+    /** Compare-and-set: 0 rows when another transaction changed the current certificate meanwhile. */
+    @SqlUpdate("UPDATE device SET current_serial = :serial, status = 'ACTIVE', updated_at = :now WHERE id = :id"
+            + " AND COALESCE(current_serial, '') = COALESCE(CAST(:expected AS VARCHAR(64)), '')")
+    int setCurrent(@Bind("id") long id, @Bind("serial") String serial, @Bind("expected") String expected,
+                   @Bind("now") Instant now);
 
     @SqlUpdate("INSERT INTO certificate (serial, issuer, device_id, subject, san, not_before, not_after, pem, principal,"
             + " auth_method, client_ip, label, operation, issued_at, renewal_of, status) VALUES (:serial, :issuer,"
@@ -42,6 +46,28 @@ interface RegistryDao {
             + " WHERE issuer = :issuer AND serial = :serial AND status <> 'REVOKED'")
     int revoke(@Bind("issuer") String issuer, @Bind("serial") String serial, @Bind("reason") int reason,
                @Bind("now") Instant now);
+
+    @SqlQuery("SELECT * FROM pending_request WHERE profile = :profile AND csr_sha256 = :hash")
+    Optional<PendingRequest> findPending(@Bind("profile") String profile, @Bind("hash") String hash);
+
+    @SqlQuery("SELECT * FROM pending_request WHERE id = :id")
+    Optional<PendingRequest> findPending(@Bind("id") long id);
+
+    @SqlUpdate("INSERT INTO pending_request (profile, csr_sha256, csr_pem, subject, operation, principal, auth_method,"
+            + " client_ip, status, created_at) VALUES (:profile, :csrSha256, :csrPem, :subject, :operation, :principal,"
+            + " :authMethod, :clientIp, 'PENDING', :createdAt)")
+    @GetGeneratedKeys("id")
+    long insertPending(@BindMethods PendingRequest request);
+
+    @SqlUpdate("UPDATE pending_request SET status = :status, decided_at = :now, decided_by = :by"
+            + " WHERE id = :id AND status = 'PENDING'")
+    int decide(@Bind("id") long id, @Bind("status") String status, @Bind("by") String by, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE pending_request SET status = 'ISSUED', serial = :serial WHERE id = :id AND status = 'APPROVED'")
+    int markIssued(@Bind("id") long id, @Bind("serial") String serial);
+
+    @SqlQuery("SELECT * FROM pending_request WHERE status = :status ORDER BY created_at, id")
+    List<PendingRequest> pendingByStatus(@Bind("status") String status);
 
     @SqlQuery("SELECT COUNT(*) FROM certificate")
     long countCertificates();

@@ -27,21 +27,23 @@ class ConfigLoaderTest {
     void defaultsAreSensible() throws Exception {
         EstConfig config = load(Map.of("EST_HOME", dir.toString()), null);
         assertThat(config.home()).isEqualTo(dir.toAbsolutePath());
-        assertThat(config.issuance().validityDays()).isEqualTo(365);
-        assertThat(config.issuance().extendedKeyUsages()).containsExactly("clientAuth");
+        assertThat(config.defaultProfile().issuance().validityDays()).isEqualTo(365);
+        assertThat(config.defaultProfile().issuance().extendedKeyUsages()).containsExactly("clientAuth");
         assertThat(config.http().maxBodyBytes()).isEqualTo(65536);
-        assertThat(config.http().cteHeader()).isTrue();
+        assertThat(config.defaultProfile().cteHeader()).isTrue();
         assertThat(config.auth().enrollRole()).isEqualTo("est-client");
         assertThat(config.database().url()).startsWith("jdbc:hsqldb:file:" + dir.toAbsolutePath())
                 .contains("hsqldb.write_delay=false");
-        assertThat(config.csrAttrs()).isEmpty();
+        assertThat(config.defaultProfile().csrAttrs()).isEmpty();
+        assertThat(config.profiles()).hasSize(1);
+        assertThat(config.defaultProfile().enroll().encoding()).isEqualTo(EstConfig.Encoding.BASE64);
     }
 
     @Test
     void fileOverridesDefaultsAndEnvironmentOverridesFile() throws Exception {
         EstConfig config = load(Map.of("EST_ISSUANCE_VALIDITY_DAYS", "30", "EST_HOME", dir.toString()),
                 "issuance.validity-days=90\nhttp.max-body-bytes=4096\n");
-        assertThat(config.issuance().validityDays()).isEqualTo(30);
+        assertThat(config.defaultProfile().issuance().validityDays()).isEqualTo(30);
         assertThat(config.http().maxBodyBytes()).isEqualTo(4096);
     }
 
@@ -62,6 +64,45 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(Map.of(), "ca.cert=/x.pem\n")).hasMessageContaining("ca.key");
         assertThatThrownBy(() -> load(Map.of(), "auth.ra-subject-pattern=(\n"))
                 .hasMessageContaining("auth.ra-subject-pattern");
+    }
+
+    @Test
+    void profilesOverrideGlobalSettingsAndBindLabels() throws Exception {
+        EstConfig config = load(Map.of("EST_HOME", dir.toString()), String.join("\n",
+                "profiles=iqe, lab", "issuance.validity-days=90",
+                "profile.iqe.label=iqe", "profile.iqe.enroll.encoding=der", "profile.iqe.issuance.validity-days=365",
+                "profile.iqe.enroll.approval=manual", "profile.lab.label=lab1", "profile.lab.enroll.duplicate=reject",
+                "encoding.clients=iqe-gw=der;CN=IQE gateway,O=Hospital=der", ""));
+        assertThat(config.profiles()).extracting(EstConfig.Profile::label).containsExactly("", "iqe", "lab1");
+        EstConfig.Profile iqe = config.profiles().get(1);
+        assertThat(iqe.enroll().encoding()).isEqualTo(EstConfig.Encoding.DER);
+        assertThat(iqe.issuance().validityDays()).isEqualTo(365);
+        assertThat(iqe.enroll().manualApproval()).isTrue();
+        EstConfig.Profile lab = config.profiles().get(2);
+        assertThat(lab.issuance().validityDays()).as("inherits the global value").isEqualTo(90);
+        assertThat(lab.enroll().duplicate()).isEqualTo(EstConfig.Duplicate.REJECT);
+        assertThat(config.auth().encodingByClient()).containsEntry("iqe-gw", EstConfig.Encoding.DER)
+                .containsEntry("CN=IQE gateway,O=Hospital", EstConfig.Encoding.DER);
+    }
+
+    @Test
+    void badLabelsAndProfileKeysFailNamingTheKey() {
+        assertThatThrownBy(() -> load(Map.of(), "profiles=x\nprofile.x.label=cacerts\n"))
+                .hasMessageContaining("profile.x.label").hasMessageContaining("operation name");
+        assertThatThrownBy(() -> load(Map.of(), "profiles=x\nprofile.x.label=a/b\n"))
+                .hasMessageContaining("one URI segment");
+        assertThatThrownBy(() -> load(Map.of(), "profiles=x\n"))
+                .hasMessageContaining("profile.x.label is required");
+        assertThatThrownBy(() -> load(Map.of(), "profiles=x,y\nprofile.x.label=a\nprofile.y.label=a\n"))
+                .hasMessageContaining("used twice");
+        assertThatThrownBy(() -> load(Map.of(), "profiles=x\nprofile.x.label=a\nprofile.x.http.realm=z\n"))
+                .hasMessageContaining("profile.x.http.realm");
+        assertThatThrownBy(() -> load(Map.of(), "profile.undeclared.label=a\n"))
+                .hasMessageContaining("profile.undeclared.label");
+        assertThatThrownBy(() -> load(Map.of(), "profiles=x\nprofile.x.label=a\nprofile.x.enroll.encoding=pem\n"))
+                .hasMessageContaining("profile.x.enroll.encoding");
+        assertThatThrownBy(() -> load(Map.of(), "profiles=x\nprofile.x.label=a\nprofile.x.ca=nosuch\n"))
+                .hasMessageContaining("profile.x.ca");
     }
 
     @Test

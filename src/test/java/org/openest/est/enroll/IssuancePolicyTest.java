@@ -23,8 +23,8 @@ import org.openest.est.testing.TestPki;
 
 class IssuancePolicyTest {
     private static EstConfig.Issuance config(boolean copySan) {
-        return new EstConfig.Issuance(90, List.of("clientAuth"), copySan, 2048, 8192, Set.of("P-256", "P-384"),
-                true);
+        return new EstConfig.Issuance(90, List.of("clientAuth"), List.of("auto"), copySan, 2048, 8192,
+                Set.of("P-256", "P-384"), true, java.util.Optional.empty());
     }
 
     private final IssuancePolicy policy = new IssuancePolicy(config(true));
@@ -86,6 +86,22 @@ class IssuancePolicyTest {
         // CA:false and ordinary key usages requested by openssl's defaults are fine (and ignored).
         policy.apply(TestPki.csr(TestPki.ec256(), "CN=ok", ext(Extension.basicConstraints,
                 new BasicConstraints(false))));
+    }
+
+    @Test
+    void configuredKeyUsageAndSubjectRuleApply() throws Exception {
+        IssuancePolicy strict = new IssuancePolicy(new EstConfig.Issuance(90, List.of("clientAuth"),
+                List.of("digitalSignature", "keyAgreement"), true, 2048, 8192, Set.of("P-256"), false,
+                java.util.Optional.of(java.util.regex.Pattern.compile("CN=pump-[0-9]+,O=Hospital"))));
+        // The rule sees the RFC 2253 form: a conventionally ordered subject /O=Hospital/CN=pump-17 reads
+        // "CN=pump-17,O=Hospital".
+        IssueRequest request = strict.apply(TestPki.csr(TestPki.ec256(), "O=Hospital,CN=pump-17"));
+        assertThat(request.keyUsageBits()).isEqualTo(KeyUsage.digitalSignature | KeyUsage.keyAgreement);
+        assertThatThrownBy(() -> strict.apply(TestPki.csr(TestPki.ec256(), "CN=laptop,O=Hospital")))
+                .isInstanceOfSatisfying(EstException.class, e -> assertThat(e.getMessage())
+                        .contains("subject rule"));
+        assertThatThrownBy(() -> strict.apply(TestPki.csr(TestPki.ed25519(), "O=Hospital,CN=pump-1")))
+                .isInstanceOf(EstException.class);
     }
 
     @Test

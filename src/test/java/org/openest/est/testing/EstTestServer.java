@@ -35,6 +35,14 @@ public final class EstTestServer implements AutoCloseable {
     public static final String OTHER_USER = "viewer";
     /** Its password. */
     public static final String OTHER_PASSWORD = "viewerpwd";
+    /** A gateway's Basic user (role est-client). */
+    public static final String GATEWAY = "gateway";
+    /** Its password. */
+    public static final String GATEWAY_PASSWORD = "gatewaypwd";
+    /** Admin API user (role est-admin). */
+    public static final String ADMIN = "admin";
+    /** Its password. */
+    public static final String ADMIN_PASSWORD = "adminpwd";
 
     private final Server server;
     private final ServerConnector tls;
@@ -99,6 +107,8 @@ public final class EstTestServer implements AutoCloseable {
         UserStore users = new UserStore();
         users.addUser(USER, Credential.getCredential(PASSWORD), new String[] {"est-client"});
         users.addUser(OTHER_USER, Credential.getCredential(OTHER_PASSWORD), new String[] {"est-viewer"});
+        users.addUser(ADMIN, Credential.getCredential(ADMIN_PASSWORD), new String[] {"est-admin"});
+        users.addUser(GATEWAY, Credential.getCredential(GATEWAY_PASSWORD), new String[] {"est-client"});
         login.setUserStore(users);
         server.addBean(login);
 
@@ -137,6 +147,14 @@ public final class EstTestServer implements AutoCloseable {
      */
     public URI plainEst(String path) {
         return URI.create("http://127.0.0.1:" + plain.getLocalPort() + "/.well-known/est/" + path);
+    }
+
+    /**
+     * @param path path below /api/
+     * @return the https URI
+     */
+    public URI api(String path) {
+        return URI.create("https://localhost:" + port() + "/api/" + path);
     }
 
     /** @return the data directory */

@@ -26,6 +26,8 @@ public final class LogHygiene {
         String credential = Base64.getEncoder().encodeToString(
                 (EstTestServer.USER + ":" + EstTestServer.PASSWORD).getBytes(StandardCharsets.UTF_8));
         assertThat(text).doesNotContain(EstTestServer.PASSWORD).doesNotContain(EstTestServer.OTHER_PASSWORD)
+                .doesNotContain(EstTestServer.ADMIN_PASSWORD)
+                .doesNotContain(EstTestServer.GATEWAY_PASSWORD)
                 .doesNotContain(credential).doesNotContainIgnoringCase("Authorization:")
                 .doesNotContain("PRIVATE KEY").doesNotContain(new String(TestPki.PASSWORD));
     }
