@@ -1,5 +1,7 @@
 /**
- * The admin command line ({@code bin/est-admin}): development PKI setup and, later, CA and keystore tools. Runs from
- * the WAR's classes and libraries; needs no servlet container.
+ * The admin command line, {@code bin/est-admin} ({@link org.openest.est.cli.EstAdmin}): create or import the CA,
+ * the TLS server key store and trust store, RA certificates for gateways, password hashes for tomcat-users.xml,
+ * CA chain export and listing, and the development setup. One class per command; runs from the WAR's classes and
+ * libraries and never loads the servlet API.
  */
 package org.openest.est.cli;
