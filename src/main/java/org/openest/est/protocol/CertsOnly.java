@@ -19,7 +19,7 @@ import org.bouncycastle.util.CollectionStore;
  * no signers and absent eContent, and the RFC 8951 base64 transfer form. Stateless and thread-safe.
  */
 public final class CertsOnly {
-    private static final Base64.Encoder MIME = Base64.getMimeEncoder(64, new byte[] {'\r', '\n'});
+    private static final Base64.Encoder MIME = Base64.getMimeEncoder(64, new byte[] {'\n'});
 
     private CertsOnly() {
     }
@@ -43,14 +43,15 @@ public final class CertsOnly {
     }
 
     /**
-     * RFC 8951 transfer form: base64 wrapped at 64 columns with CRLF, ending in CRLF (lines stay well under the
-     * 76 characters that older libest builds can read).
+     * RFC 8951 transfer form: base64 wrapped at 64 columns with LF, ending in LF. Why LF: lines stay well under
+     * the 76 characters older libest builds can read, every MIME-tolerant decoder skips LF, and GNU
+     * {@code base64 -d} (what admins pipe curl into) rejects the CR of CRLF.
      *
      * @param der the DER bytes
      * @return ASCII base64 bytes
      */
     public static byte[] base64(byte[] der) {
-        String text = MIME.encodeToString(der) + "\r\n";
+        String text = MIME.encodeToString(der) + "\n";
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

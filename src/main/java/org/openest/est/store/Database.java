@@ -50,6 +50,9 @@ public final class Database implements AutoCloseable {
         if (database == null) {
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(url);
+            // Name the driver: under Tomcat, DriverManager does not see drivers packed in WEB-INF/lib
+            // ("No suitable driver"), so HikariCP must load the class through the webapp's class loader.
+            driverClassFor(url).ifPresent(config::setDriverClassName);
             config.setUsername(user);
             config.setPassword(new String(password));
             config.setMaximumPoolSize(poolSize);
@@ -125,6 +128,37 @@ public final class Database implements AutoCloseable {
             }
         }
         ownedPool.close();
+        deregisterOwnDrivers();
+    }
+
+    private static java.util.Optional<String> driverClassFor(String url) {
+        if (url.startsWith("jdbc:hsqldb:")) {
+            return java.util.Optional.of("org.hsqldb.jdbc.JDBCDriver");
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return java.util.Optional.of("org.postgresql.Driver");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Deregisters the JDBC drivers this webapp's class loader registered, so a redeploy does not leak the old
+     * class loader (Tomcat warns about it otherwise).
+     */
+    private static void deregisterOwnDrivers() {
+        ClassLoader own = Database.class.getClassLoader();
+        if (own == ClassLoader.getSystemClassLoader()) {
+            return; // not a webapp class loader (embedded use, tests): the drivers belong to the whole JVM
+        }
+        for (java.sql.Driver driver : java.util.Collections.list(java.sql.DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == own) {
+                try {
+                    java.sql.DriverManager.deregisterDriver(driver);
+                } catch (SQLException e) {
+                    LOG.warn("Cannot deregister JDBC driver {}: {}", driver.getClass().getName(), e.getMessage());
+                }
+            }
+        }
     }
 
     private static String redact(String url) {
