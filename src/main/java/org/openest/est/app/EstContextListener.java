@@ -1,9 +1,16 @@
 package org.openest.est.app;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.security.auth.x500.X500Principal;
 
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -27,7 +34,11 @@ import org.openest.est.http.EstEndpoint;
 import org.openest.est.protocol.CertsOnly;
 import org.openest.est.protocol.CsrAttributes;
 import org.openest.est.protocol.CsrDecoder;
+import org.openest.est.revoke.CrlPublisher;
+import org.openest.est.revoke.FleetService;
+import org.openest.est.revoke.OcspResponder;
 import org.openest.est.store.Database;
+import org.openest.est.store.Fleet;
 
 /**
  * Builds the application when the webapp starts: configuration, CA, registry, services. Any failure fails the
@@ -39,6 +50,7 @@ public final class EstContextListener implements ServletContextListener {
     public static final String CONFIG_PARAMETER = "est.config";
 
     private Database database;
+    private ScheduledExecutorService scheduler;
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -48,7 +60,11 @@ public final class EstContextListener implements ServletContextListener {
             LOG.info("EST server starting; data directory {}", config.home());
             Map<String, CertificateAuthority> cas = new HashMap<>();
             for (Map.Entry<String, EstConfig.Ca> entry : config.cas().entrySet()) {
-                LocalCa ca = new LocalCa(loadCa(entry.getKey(), entry.getValue(), config.home()));
+                List<String> crlUrls = config.revocation().baseUrl()
+                        .map(base -> List.of(base + "/crl/" + entry.getKey() + ".crl")).orElse(List.of());
+                List<String> ocspUrls = config.revocation().baseUrl().map(base -> List.of(base + "/ocsp"))
+                        .orElse(List.of());
+                LocalCa ca = new LocalCa(loadCa(entry.getKey(), entry.getValue(), config.home()), crlUrls, ocspUrls);
                 LOG.info("CA '{}': {} ({}), valid until {}", entry.getKey(), ca.certificate().getSubjectX500Principal(),
                         Crypto.describe(ca.certificate().getPublicKey()), ca.certificate().getNotAfter().toInstant());
                 cas.put(entry.getKey(), ca);
@@ -80,10 +96,29 @@ public final class EstContextListener implements ServletContextListener {
                     .or(() -> Optional.of(byName.get(EstConfig.DEFAULT)).filter(p -> p.settings().enroll().bootstrap()));
             context.setAttribute(EstEndpoint.ATTRIBUTE, new EstEndpoint(enrollment, decoder, Map.copyOf(byLabel),
                     bootstrap, config.http(), config.auth()));
-            context.setAttribute(AdminEndpoint.ATTRIBUTE, new AdminEndpoint(enrollment));
+            Fleet fleet = new Fleet(database.jdbi());
+            Map<String, CrlPublisher> crls = new HashMap<>();
+            for (Map.Entry<String, CertificateAuthority> entry : cas.entrySet()) {
+                crls.put(entry.getValue().certificate().getSubjectX500Principal().getName(X500Principal.RFC2253),
+                        new CrlPublisher(entry.getKey(), entry.getValue(), fleet,
+                                Duration.ofHours(config.revocation().crlValidityHours())));
+            }
+            FleetService fleetService = new FleetService(fleet, database.registry(), crls,
+                    config.revocation().expiryWindowDays());
+            context.setAttribute(AdminEndpoint.ATTRIBUTE, new AdminEndpoint(enrollment, fleetService,
+                    new OcspResponder(List.copyOf(cas.values()), database.registry())));
+            scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "est-scheduler");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long crlMinutes = Math.max(1, config.revocation().crlValidityHours() * 60L / 2);
+            scheduler.scheduleAtFixedRate(fleetService::refreshCrls, crlMinutes, crlMinutes, TimeUnit.MINUTES);
+            scheduler.scheduleAtFixedRate(fleetService::logExpirySummary, 1, 24 * 60, TimeUnit.MINUTES);
             LOG.info("EST server ready at {}/.well-known/est/", context.getContextPath());
         } catch (RuntimeException | IOException e) {
             LOG.fatal("EST server cannot start: {}", e.getMessage(), e);
+            stopScheduler();
             closeDatabase();
             throw new IllegalStateException("EST server cannot start: " + e.getMessage(), e);
         }
@@ -116,7 +151,15 @@ public final class EstContextListener implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         event.getServletContext().removeAttribute(EstEndpoint.ATTRIBUTE);
         event.getServletContext().removeAttribute(AdminEndpoint.ATTRIBUTE);
+        stopScheduler();
         closeDatabase();
+    }
+
+    private void stopScheduler() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
     }
 
     private void closeDatabase() {

@@ -24,4 +24,22 @@ public interface CertificateAuthority {
      * @return the signed certificate
      */
     X509Certificate issue(IssueRequest request);
+
+    /**
+     * Signs a CRL (RFC 5280 section 5) built by the caller; the CA adds nothing but its signature.
+     *
+     * @param builder the CRL content
+     * @return the signed CRL
+     */
+    org.bouncycastle.cert.X509CRLHolder signCrl(org.bouncycastle.cert.X509v2CRLBuilder builder);
+
+    /**
+     * Signs an OCSP basic response (RFC 6960) with the CA key: the CA is its own responder.
+     *
+     * @param builder the response content
+     * @param producedAt production time
+     * @return the signed response
+     */
+    org.bouncycastle.cert.ocsp.BasicOCSPResp signOcsp(org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder builder,
+                                                      java.util.Date producedAt);
 }

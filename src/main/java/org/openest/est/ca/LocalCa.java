@@ -12,16 +12,28 @@ import java.util.List;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.OCSPException;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -41,11 +53,24 @@ public final class LocalCa implements CertificateAuthority {
     private final JcaContentSignerBuilder signerBuilder;
     private final JcaX509ExtensionUtils extensionUtils;
     private final SecureRandom random = new SecureRandom();
+    private final List<String> crlUrls;
+    private final List<String> ocspUrls;
 
     /**
      * @param material the CA key, certificate and chain
      */
     public LocalCa(CaMaterial material) {
+        this(material, List.of(), List.of());
+    }
+
+    /**
+     * @param material the CA key, certificate and chain
+     * @param crlUrls CRL distribution point URLs put in every issued certificate (may be empty)
+     * @param ocspUrls OCSP responder URLs put in every issued certificate's AIA (may be empty)
+     */
+    public LocalCa(CaMaterial material, List<String> crlUrls, List<String> ocspUrls) {
+        this.crlUrls = List.copyOf(crlUrls);
+        this.ocspUrls = List.copyOf(ocspUrls);
         this.key = material.privateKey();
         this.certificate = material.certificate();
         this.chain = List.copyOf(material.chain());
@@ -103,11 +128,42 @@ public final class LocalCa implements CertificateAuthority {
                 boolean critical = request.subject().equals(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]));
                 builder.addExtension(Extension.subjectAlternativeName, critical, request.subjectAltName().get());
             }
+            if (!crlUrls.isEmpty()) {
+                DistributionPoint[] points = crlUrls.stream().map(url -> new DistributionPoint(
+                        new DistributionPointName(new GeneralNames(new GeneralName(
+                                GeneralName.uniformResourceIdentifier, url))), null, null))
+                        .toArray(DistributionPoint[]::new);
+                builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(points));
+            }
+            if (!ocspUrls.isEmpty()) {
+                AccessDescription[] access = ocspUrls.stream().map(url -> new AccessDescription(
+                        AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, url)))
+                        .toArray(AccessDescription[]::new);
+                builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(access));
+            }
             ContentSigner signer = signerBuilder.build(key);
             return new JcaX509CertificateConverter().setProvider(Crypto.provider())
                     .getCertificate(builder.build(signer));
         } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
             throw new IllegalStateException("signing failed", e);
+        }
+    }
+
+    @Override
+    public X509CRLHolder signCrl(X509v2CRLBuilder builder) {
+        try {
+            return builder.build(signerBuilder.build(key));
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("CRL signing failed", e);
+        }
+    }
+
+    @Override
+    public BasicOCSPResp signOcsp(BasicOCSPRespBuilder builder, Date producedAt) {
+        try {
+            return builder.build(signerBuilder.build(key), null, producedAt);
+        } catch (OperatorCreationException | OCSPException e) {
+            throw new IllegalStateException("OCSP signing failed", e);
         }
     }
 

@@ -220,7 +220,15 @@ public final class ConfigLoader {
                 string(c, "database.user"), string(c, "database.password").toCharArray(),
                 intRange(c, "database.pool-size", 1, 500));
 
-        return new EstConfig(home, Map.copyOf(cas), List.copyOf(profiles), bootstrap, http, auth, database);
+        Optional<String> baseUrl = optional(c, "revocation.base-url").map(u -> u.replaceAll("/+$", ""));
+        if (baseUrl.isPresent() && !baseUrl.get().matches("https?://[^\\s/]+(/[^\\s]*)?")) {
+            throw new ConfigException("revocation.base-url must be an http:// or https:// URL, not '"
+                    + baseUrl.get() + "'");
+        }
+        EstConfig.Revocation revocation = new EstConfig.Revocation(baseUrl,
+                intRange(c, "revocation.crl-validity-hours", 1, 24 * 366), intRange(c, "expiry.window-days", 1, 3650));
+        return new EstConfig(home, Map.copyOf(cas), List.copyOf(profiles), bootstrap, http, auth, database,
+                revocation);
     }
 
     private static EstConfig.Ca ca(Values v, String prefix) {

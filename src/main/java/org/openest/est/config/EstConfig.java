@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * @param http HTTP behaviour
  * @param auth authentication and authorisation rules
  * @param database database connection
+ * @param revocation revocation and expiry settings
  */
 public record EstConfig(Path home, Map<String, Ca> cas, List<Profile> profiles, Optional<String> bootstrapProfile,
-                        Http http, Auth auth, Database database) {
+                        Http http, Auth auth, Database database, Revocation revocation) {
 
     /** Name of the default CA and of the default profile. */
     public static final String DEFAULT = "default";
@@ -90,6 +91,16 @@ public record EstConfig(Path home, Map<String, Ca> cas, List<Profile> profiles, 
     /** Authentication and authorisation. */
     public record Auth(String enrollRole, boolean raByEku, Optional<Pattern> raSubjectPattern,
                        Optional<String> raIssuer, Map<String, Encoding> encodingByClient) {
+    }
+
+    /**
+     * Revocation and expiry.
+     *
+     * @param baseUrl base of the CDP and AIA URLs put into certificates, if any
+     * @param crlValidityHours thisUpdate to nextUpdate
+     * @param expiryWindowDays what "expiring soon" means
+     */
+    public record Revocation(Optional<String> baseUrl, int crlValidityHours, int expiryWindowDays) {
     }
 
     /** Database connection: a JNDI DataSource if present, else a JDBC URL. */
