@@ -29,6 +29,11 @@ tar -xzf "$TARBALL" -C "$WORK"
 TC_HOME=$WORK/apache-tomcat-$TOMCAT_VERSION
 "$JAVA" -cp "$WORK/war/WEB-INF/classes:$WORK/war/WEB-INF/lib/*" org.openest.est.cli.EstAdmin dev-setup \
     --home "$HOME_DIR" >"$WORK/dev-setup.log" 2>&1 || die "dev-setup failed"
+# The burst authenticates as an RA (client certificate): 200 Basic logins would mostly measure PBKDF2.
+printf 'burst-p12-pass\n' >"$WORK/ra.pw"
+"$JAVA" -cp "$WORK/war/WEB-INF/classes:$WORK/war/WEB-INF/lib/*" org.openest.est.cli.EstAdmin ra issue \
+    --ca-cert "$HOME_DIR/ca.pem" --ca-key "$HOME_DIR/ca-key.pem" --subject "CN=burst RA" --out "$WORK/ra" \
+    --password-file "$WORK/ra.pw" >"$WORK/ra.log" 2>&1 || { cat "$WORK/ra.log" >&2; die "ra issue failed"; }
 cp "$TC_HOME"/conf/{web.xml,context.xml,logging.properties,catalina.properties} "$BASE/conf/"
 cp "$ROOT"/tomcat-conf/{server.xml,tomcat-users.xml} "$BASE/conf/"
 cp "$WORK/est.war" "$BASE/webapps/ROOT.war"
@@ -66,8 +71,8 @@ log "starting Tomcat $TOMCAT_VERSION on 127.0.0.1:$PORT"
 start_tomcat || die "Tomcat did not start"
 pid=$(<"$PIDFILE")
 log "burst of 200 enrollments; SIGKILL after 60 certificates"
-if EST_BURST_PASSWORD=estpwd "$JAVA" -cp "$CP" org.openest.est.tools.BurstClient burst \
-    "https://localhost:$PORT" "$HOME_DIR/ca.pem" "$WORK/received.pem" 200 60 "$pid"; then
+if EST_BURST_P12_PASSWORD=burst-p12-pass "$JAVA" -cp "$CP" org.openest.est.tools.BurstClient burst \
+    "https://localhost:$PORT" "$HOME_DIR/ca.pem" "$WORK/received.pem" 200 60 "$pid" "$WORK/ra/ra.p12"; then
     pass "200-client burst, server killed with SIGKILL mid-burst"
 else
     fail "burst did not reach the kill point"

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -40,7 +39,8 @@ import org.openest.est.testing.TestPki;
  * Crash-durability driver for {@code .ci/crash-durability.sh}, against a real server over TLS.
  *
  * <pre>
- * burst  URL CA_PEM OUT_PEM CLIENTS KILL_AFTER PID   (Basic password from env EST_BURST_PASSWORD, user estuser)
+ * burst  URL CA_PEM OUT_PEM CLIENTS KILL_AFTER PID RA_P12   (TLS client auth with the RA keystore, password
+ *                                                         from env EST_BURST_P12_PASSWORD)
  * verify URL CA_PEM IN_PEM
  * </pre>
  *
@@ -60,8 +60,16 @@ public final class BurstClient {
     public static void main(String[] args) throws Exception {
         X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
                 new ByteArrayInputStream(Files.readAllBytes(Path.of(args[2]))));
-        HttpClient client = HttpClient.newBuilder().sslContext(trusting(ca)).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        KeyStore clientKeys = null;
+        if (args[0].equals("burst")) {
+            clientKeys = KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(Path.of(args[7]))) {
+                clientKeys.load(in, System.getenv("EST_BURST_P12_PASSWORD").toCharArray());
+            }
+        }
+        // Generous timeouts: on a loaded 2-core machine 200 simultaneous TLS handshakes queue for a while.
+        HttpClient client = HttpClient.newBuilder().sslContext(context(ca, clientKeys))
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(60)).build();
         int code = switch (args[0]) {
             case "burst" -> burst(client, URI.create(args[1]), Path.of(args[3]), Integer.parseInt(args[4]),
                     Integer.parseInt(args[5]), Long.parseLong(args[6]));
@@ -73,8 +81,6 @@ public final class BurstClient {
 
     private static int burst(HttpClient client, URI base, Path out, int clients, int killAfter, long pid)
             throws Exception {
-        String auth = "Basic " + Base64.getEncoder().encodeToString(("estuser:"
-                + System.getenv("EST_BURST_PASSWORD")).getBytes(StandardCharsets.UTF_8));
         List<byte[]> csrs = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
             csrs.add(Base64.getEncoder().encode(TestPki.csr(TestPki.ec256(), "CN=burst-" + i).getEncoded()));
@@ -88,8 +94,8 @@ public final class BurstClient {
                 try {
                     start.await();
                     HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(base.resolve(
-                            "/.well-known/est/simpleenroll")).timeout(Duration.ofSeconds(60))
-                            .header("Content-Type", "application/pkcs10").header("Authorization", auth)
+                            "/.well-known/est/simpleenroll")).timeout(Duration.ofSeconds(180))
+                            .header("Content-Type", "application/pkcs10")
                             .POST(HttpRequest.BodyPublishers.ofByteArray(csr)).build(),
                             HttpResponse.BodyHandlers.ofByteArray());
                     if (response.statusCode() == 200) {
@@ -111,7 +117,7 @@ public final class BurstClient {
         }
         start.countDown();
         pool.shutdown();
-        pool.awaitTermination(3, TimeUnit.MINUTES);
+        pool.awaitTermination(5, TimeUnit.MINUTES);
         Files.writeString(out, String.join("", received));
         System.out.println("burst: " + received.size() + " certificates received, " + failed.get()
                 + " requests failed (expected: the server was killed)");
@@ -152,14 +158,21 @@ public final class BurstClient {
         return failed == 0 && passed > 0 ? 0 : 1;
     }
 
-    private static SSLContext trusting(X509Certificate ca) throws Exception {
+    private static SSLContext context(X509Certificate ca, KeyStore clientKeys) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", ca);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
+        javax.net.ssl.KeyManager[] keyManagers = null;
+        if (clientKeys != null) {
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(clientKeys, System.getenv("EST_BURST_P12_PASSWORD").toCharArray());
+            keyManagers = kmf.getKeyManagers();
+        }
+        context.init(keyManagers, tmf.getTrustManagers(), null);
         return context;
     }
 }
