@@ -270,6 +270,20 @@ wrong_content_type() {
     expect_status wrong-ct 415 "$code"
 }
 
+# The admin dashboard is behind the est-admin constraint (tomcat-users.xml has no admin user: only the refusals here).
+admin_needs_login() {
+    local code www
+    code=$(http admin-anon "https://localhost:$PORT/admin/")
+    expect_status admin-anon 401 "$code" || return 1
+    www=$(header admin-anon WWW-Authenticate)
+    [[ ${www,,} == basic* ]] || { echo "WWW-Authenticate is '$www'"; return 1; }
+}
+admin_needs_role() {
+    local code
+    code=$(http admin-user -u estuser:estpwd "https://localhost:$PORT/admin/app.js")
+    expect_status admin-user 403 "$code"
+}
+
 # tls_handshake NAME ARGS... : succeeds if `openssl s_client ARGS` completes a handshake; its output is in $T/NAME.tls
 tls_handshake() {
     local name=$1
@@ -317,6 +331,8 @@ check "simplereenroll with the client certificate, same subject: 200, new serial
 check "simplereenroll with the client certificate, other subject: 403" reenroll_other_subject
 check "GET simpleenroll: 405 with Allow: POST" get_enroll
 check "simpleenroll with Content-Type application/json: 415" wrong_content_type
+check "GET /admin/ without credentials: 401 with WWW-Authenticate: Basic" admin_needs_login
+check "GET /admin/app.js as estuser (no est-admin role): 403" admin_needs_role
 check "TLS 1.1 refused (server alert)" tls11_refused
 check "TLS 1.2 with only CBC / static-RSA suites refused" tls12_weak_refused
 check "TLS 1.2 ECDHE-ECDSA-AES128-GCM accepted" tls12_aead_ok

@@ -29,7 +29,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Admin JSON API under {@code /api/} (container role {@code est-admin}, enforced by web.xml): fleet summary, devices
+ * Admin JSON API under {@code /api/} (container role {@code est-admin}, enforced by web.xml): who is logged in
+ * ({@code /whoami}), fleet summary, devices
  * (paged, filtered), a device's certificate history, device deletion, certificate revocation, and held enrollments.
  * CSRF-safe for browsers: a state-changing request must be {@code application/json} (a cross-site form cannot send
  * that without a CORS preflight, which is never granted) or DELETE, and if the browser sends an Origin, it must be
@@ -74,7 +75,9 @@ public final class AdminApiServlet extends HttpServlet {
         Matcher device = DEVICE.matcher(path);
         Matcher revoke = REVOKE.matcher(path);
         Matcher decide = DECIDE.matcher(path);
-        if (path.equals("/summary") && allowed(method, "GET", response)) {
+        if (path.equals("/whoami") && allowed(method, "GET", response)) {
+            json(response, 200, Map.of("user", String.valueOf(request.getRemoteUser())));
+        } else if (path.equals("/summary") && allowed(method, "GET", response)) {
             json(response, 200, fleet.summary());
         } else if (path.equals("/devices") && allowed(method, "GET", response)) {
             devices(request, response);
