@@ -270,15 +270,6 @@ log "Tomcat $TOMCAT_VERSION answers"
 config_accepted() {
     ! grep -E 'failed to set property|did not find a matching property|[Uu]nknown property|Ignoring unknown' "$BASE/logs/catalina.out"
 }
-# The est.config context parameter of context.xml was read: conf/est.properties defines the "iqe" label (DER).
-iqe_label_der() {
-    local code
-    code=$(http iqe-cacerts "$BASE_URL/iqe/cacerts")
-    expect_status iqe-cacerts 200 "$code" || return 1
-    [[ -z $(header iqe-cacerts Content-Transfer-Encoding) ]] || { echo "Content-Transfer-Encoding on a DER answer"; return 1; }
-    openssl pkcs7 -inform DER -in "$T/iqe-cacerts.body" -print_certs -noout >/dev/null 2>&1 || { echo "not a DER PKCS#7: $(describe iqe-cacerts)"; return 1; }
-}
-
 check "Tomcat set every server.xml / context.xml attribute (no 'failed to set property')" config_accepted
 check "context.xml est.config -> conf/est.properties read: GET iqe/cacerts is 200 raw DER PKCS#7" iqe_label_der
 [[ $DEPLOY == manager ]] && check "manager: /manager/text/list shows / running" manager_lists_root

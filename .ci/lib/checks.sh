@@ -149,6 +149,15 @@ wrong_content_type() {
     expect_status wrong-ct 415 "$code"
 }
 
+# The sample tomcat-conf/est.properties was read: it defines the "iqe" label, whose answers are raw DER.
+iqe_label_der() {
+    local code
+    code=$(http iqe-cacerts "$BASE_URL/iqe/cacerts")
+    expect_status iqe-cacerts 200 "$code" || return 1
+    [[ -z $(header iqe-cacerts Content-Transfer-Encoding) ]] || { echo "Content-Transfer-Encoding on a DER answer"; return 1; }
+    openssl pkcs7 -inform DER -in "$T/iqe-cacerts.body" -print_certs -noout >/dev/null 2>&1 || { echo "not a DER PKCS#7: $(describe iqe-cacerts)"; return 1; }
+}
+
 # tls_handshake NAME ARGS... : succeeds if `openssl s_client ARGS` completes a handshake; its output is in $T/NAME.tls
 tls_handshake() {
     local name=$1
