@@ -56,7 +56,7 @@ START=$SECONDS
 log() { echo "tomcat-smoke: [$((SECONDS - START)) s] $*"; }
 die() { log "ERROR: $*" >&2; exit 2; }
 
-# shellcheck source=lib/checks.sh
+# shellcheck source=.ci/lib/checks.sh
 source "$ROOT/.ci/lib/checks.sh"
 
 # ---------------------------------------------------------------------------------------------------------------

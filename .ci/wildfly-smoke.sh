@@ -38,7 +38,7 @@ START=$SECONDS
 log() { echo "wildfly-smoke: [$((SECONDS - START)) s] $*"; }
 die() { log "ERROR: $*" >&2; exit 2; }
 
-# shellcheck source=lib/checks.sh
+# shellcheck source=.ci/lib/checks.sh
 source "$ROOT/.ci/lib/checks.sh"
 
 [[ -f $ROOT/target/est.war ]] || die "target/est.war missing: run 'mvn package' first"

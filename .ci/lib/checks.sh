@@ -227,7 +227,7 @@ run_est_checks() {
 XFAILED=${XFAILED:-0}
 # sw_pki ARGS... : run pki with debug level 2 (HTTP status in the log); its log is appended to $T/sw.log
 sw_pki() { local cmd=$1; shift; echo "=== pki $cmd $*" >>"$T/sw.log"; timeout 60 pki "$cmd" --debug 2 "$@" 2>>"$T/sw.log"; }
-sw_tail() { grep -vE '^plugin|TPM|^ *[0-9]+: ' "$T/sw.log" | tail -n "${1:-3}" | tr '\n' ' '; }
+sw_tail() { grep -vE '^plugin|TPM|^ *[0-9]+: ' "$T/sw.log" | tail -n 3 | tr '\n' ' '; }
 # sw_known_issue STEP : exit status 3 (XFAIL) if the last pki run got a 200 and failed only at decoding the body.
 sw_known_issue() {
     local last
