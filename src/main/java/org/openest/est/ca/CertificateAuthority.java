@@ -24,4 +24,12 @@ public interface CertificateAuthority {
      * @return the signed certificate
      */
     X509Certificate issue(IssueRequest request);
+
+    /**
+     * Health probe: signs a probe value with the CA key and verifies it with the CA certificate, and checks that the
+     * CA certificate is currently valid. Issues nothing.
+     *
+     * @throws IllegalStateException if the CA cannot sign or its certificate is not valid now
+     */
+    void selfTest();
 }
