@@ -54,8 +54,12 @@ public final class EstContextListener implements ServletContextListener {
     /** Servlet context parameter naming an external configuration file. */
     public static final String CONFIG_PARAMETER = "est.config";
 
+    /** Longest wait of /health and /metrics for the database probe (load balancers time out after a few seconds). */
+    private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(3);
+
     private final InFlightRequests inFlight = new InFlightRequests();
     private Database database;
+    private HealthCheck health;
     private Duration drain = Duration.ZERO;
 
     @Override
@@ -97,7 +101,7 @@ public final class EstContextListener implements ServletContextListener {
             }
             Optional<EnrollmentProfile> bootstrap = config.bootstrapProfile().map(byName::get)
                     .or(() -> Optional.of(byName.get(EstConfig.DEFAULT)).filter(p -> p.settings().enroll().bootstrap()));
-            HealthCheck health = new HealthCheck(registry, List.copyOf(cas.values()));
+            health = new HealthCheck(registry, List.copyOf(cas.values()), HEALTH_TIMEOUT);
             EstMetrics metrics = new EstMetrics(registry, health, Clock.systemUTC());
             EstConfig.Limits limits = config.limits();
             LongSupplier millis = () -> System.nanoTime() / 1_000_000;
@@ -184,6 +188,10 @@ public final class EstContextListener implements ServletContextListener {
     }
 
     private void closeDatabase() {
+        if (health != null) {
+            health.close();
+            health = null;
+        }
         if (database != null) {
             database.close();
             database = null;

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -23,8 +23,8 @@ import org.openest.est.store.Registry;
  *   <li>{@code est_request_duration_seconds}: latency of EST requests (buckets 5 ms to 5 s);</li>
  *   <li>{@code est_auth_failures_total}: failed HTTP Basic logins;</li>
  *   <li>{@code est_certificates_expiring{days="30"}}: VALID certificates whose notAfter is within 30 days, counted
- *       in the registry at scrape time;</li>
- *   <li>{@code est_up}: 1 if the health check passes (database and CA), else 0.</li>
+ *       in the registry at scrape time (no sample while the database is down);</li>
+ *   <li>{@code est_up}: 1 if the health check passes (database and CA) at scrape time, else 0.</li>
  * </ul>
  * Every label value comes from a bounded set (configured labels, operation names, outcomes), so a client cannot
  * create series. Uses its own registry, never Prometheus' static default (which would outlive a redeploy).
@@ -40,6 +40,11 @@ public final class EstMetrics {
     private final Counter enrollments;
     private final Counter authFailures;
     private final Histogram duration;
+    private final Gauge expiring;
+    private final Gauge up;
+    private final Registry registry;
+    private final HealthCheck health;
+    private final Clock clock;
 
     /**
      * @param registry the registry, for the expiry gauge
@@ -55,20 +60,14 @@ public final class EstMetrics {
         duration = Histogram.builder().name("est_request_duration_seconds")
                 .help("Duration of EST requests in seconds").classicOnly()
                 .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5).register(prometheus);
-        GaugeWithCallback.builder().name("est_certificates_expiring")
+        expiring = Gauge.builder().name("est_certificates_expiring")
                 .help("VALID certificates whose notAfter is within the given number of days")
-                .labelNames("days").callback(callback -> {
-                    try {
-                        Instant now = clock.instant();
-                        callback.call(registry.countValidExpiring(now, now.plus(Duration.ofDays(EXPIRY_DAYS))),
-                                Integer.toString(EXPIRY_DAYS));
-                    } catch (RuntimeException e) {
-                        LOG.debug("est_certificates_expiring not available: {}", e.toString());
-                    }
-                }).register(prometheus);
-        GaugeWithCallback.builder().name("est_up")
-                .help("1 if the registry database and every CA are up, else 0")
-                .callback(callback -> callback.call(health.check().up() ? 1 : 0)).register(prometheus);
+                .labelNames("days").register(prometheus);
+        up = Gauge.builder().name("est_up")
+                .help("1 if the registry database and every CA are up, else 0").register(prometheus);
+        this.registry = registry;
+        this.health = health;
+        this.clock = clock;
     }
 
     /**
@@ -127,6 +126,19 @@ public final class EstMetrics {
      * @throws IOException if writing fails
      */
     public void write(OutputStream out) throws IOException {
+        HealthCheck.Health now = health.check();
+        up.set(now.up() ? 1 : 0);
+        String days = Integer.toString(EXPIRY_DAYS);
+        expiring.remove(days); // no sample rather than a stale one when it cannot be counted
+        if (now.database()) {
+            try {
+                Instant from = clock.instant();
+                expiring.labelValues(days).set(registry.countValidExpiring(from,
+                        from.plus(Duration.ofDays(EXPIRY_DAYS))));
+            } catch (RuntimeException e) {
+                LOG.debug("est_certificates_expiring not available: {}", e.toString());
+            }
+        }
         writer.write(out, prometheus.scrape());
     }
 }
