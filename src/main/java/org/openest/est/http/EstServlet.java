@@ -20,6 +20,7 @@ import org.openest.est.enroll.Caller;
 import org.openest.est.enroll.EnrollmentProfile;
 import org.openest.est.enroll.EnrollmentService;
 import org.openest.est.enroll.ServerGeneratedKey;
+import org.openest.est.ops.EstMetrics;
 import org.openest.est.protocol.CertsOnly;
 import org.openest.est.protocol.EstError;
 import org.openest.est.protocol.EstException;
@@ -124,15 +125,15 @@ public final class EstServlet extends HttpServlet {
     /** Runs {@link #issue} and counts its outcome in {@code est_enrollments_total}. */
     private void enroll(HttpServletRequest request, HttpServletResponse response, EnrollmentProfile profile,
                         String operation) throws EstException, IOException {
-        int status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        String outcome = EstMetrics.ERROR;
         try {
             issue(request, response, profile, operation);
-            status = HttpServletResponse.SC_OK;
+            outcome = EstMetrics.ISSUED;
         } catch (EstException e) {
-            status = e.error().status();
+            outcome = EstMetrics.outcome(e.error());
             throw e;
         } finally {
-            endpoint.metrics().enrollment(profile.label(), operation, status);
+            endpoint.metrics().enrollment(profile.label(), operation, outcome);
         }
     }
 

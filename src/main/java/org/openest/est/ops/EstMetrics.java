@@ -13,13 +13,14 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.openest.est.protocol.EstError;
 import org.openest.est.store.Registry;
 
 /**
  * The server's Prometheus metrics, written in the text exposition format 0.0.4:
  * <ul>
  *   <li>{@code est_enrollments_total{label,operation,outcome}}: enrollment requests by profile label ("" for the
- *       unlabeled path), operation and outcome ({@link #outcome});</li>
+ *       unlabeled path), operation and outcome ({@link #ISSUED}, {@link #ERROR} or {@link #outcome(EstError)});</li>
  *   <li>{@code est_request_duration_seconds}: latency of EST requests (buckets 5 ms to 5 s);</li>
  *   <li>{@code est_auth_failures_total}: failed HTTP Basic logins;</li>
  *   <li>{@code est_certificates_expiring{days="30"}}: VALID certificates whose notAfter is within 30 days, counted
@@ -33,6 +34,10 @@ import org.openest.est.store.Registry;
 public final class EstMetrics {
     private static final Logger LOG = LogManager.getLogger(EstMetrics.class);
     private static final int EXPIRY_DAYS = 30;
+    /** Outcome of an enrollment answered with a certificate. */
+    public static final String ISSUED = "issued";
+    /** Outcome of an enrollment that failed unexpectedly. */
+    public static final String ERROR = "error";
 
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
@@ -71,35 +76,30 @@ public final class EstMetrics {
     }
 
     /**
-     * Maps a response status to the {@code outcome} label.
+     * Maps a refusal to the {@code outcome} label.
      *
-     * @param status the HTTP status of an enrollment answer
-     * @return issued, pending, unauthorized, rate_limited, refused, unavailable or error
+     * @param error why an enrollment request was not answered with a certificate
+     * @return pending, unauthorized, locked_out, rate_limited, refused, unavailable or error
      */
-    public static String outcome(int status) {
-        if (status == 200) {
-            return "issued";
-        } else if (status == 202) {
-            return "pending";
-        } else if (status == 401) {
-            return "unauthorized";
-        } else if (status == 429) {
-            return "rate_limited";
-        } else if (status >= 400 && status < 500) {
-            return "refused";
-        } else if (status == 503) {
-            return "unavailable";
-        }
-        return "error";
+    public static String outcome(EstError error) {
+        return switch (error) {
+            case PENDING -> "pending";
+            case AUTHENTICATION_REQUIRED -> "unauthorized";
+            case LOCKED_OUT -> "locked_out";
+            case RATE_LIMITED -> "rate_limited";
+            case UNAVAILABLE -> "unavailable";
+            case INTERNAL -> ERROR;
+            default -> error.status() >= 400 && error.status() < 500 ? "refused" : ERROR;
+        };
     }
 
     /**
      * @param label the profile label ("" for the unlabeled path)
      * @param operation simpleenroll, simplereenroll, bootstrap or serverkeygen
-     * @param status the HTTP status answered
+     * @param outcome {@link #ISSUED}, {@link #ERROR} or one of {@link #outcome(EstError)}
      */
-    public void enrollment(String label, String operation, int status) {
-        enrollments.labelValues(label, operation, outcome(status)).inc();
+    public void enrollment(String label, String operation, String outcome) {
+        enrollments.labelValues(label, operation, outcome).inc();
     }
 
     /** Counts one failed HTTP Basic login. */

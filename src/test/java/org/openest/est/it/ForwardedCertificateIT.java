@@ -1,6 +1,7 @@
 package org.openest.est.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -96,7 +97,8 @@ class ForwardedCertificateIT {
     void aForgedOrExpiredCertificateFromATrustedProxyIsRejected() throws Exception {
         String caName = "Forwarding IT CA 3";
         TestPki pki = TestPki.create(caName);
-        try (EstTestServer server = EstTestServer.start(home, pki, Map.of("http.trusted-proxies", "::1, 127.0.0.0/8"))) {
+        Map<String, String> config = Map.of("http.trusted-proxies", "::1, 127.0.0.0/8");
+        try (EstTestServer server = EstTestServer.start(home, pki, config)) {
             EstHttp http = new EstHttp(pki, null);
             TestPki forger = TestPki.create(caName); // our CA's name, another key
             X509Certificate forged = forger.issueClient(TestPki.ec256(), "CN=pump-fwd-3",
@@ -121,6 +123,13 @@ class ForwardedCertificateIT {
                     .contains("subject=\"CN=pump-fwd-4\" reason=\"not currently valid\"")
                     .contains("reason=\"unparseable");
         }
+    }
+
+    @Test
+    void aTrustedProxyThatIsNotAnAddressFailsTheDeploymentNamingTheKey() {
+        assertThatThrownBy(() -> EstTestServer.start(home, TestPki.create("Forwarding IT CA 4"),
+                Map.of("http.trusted-proxies", "10.0.0.0/8, lb.example.org")).close())
+                .hasStackTraceContaining("http.trusted-proxies").hasStackTraceContaining("lb.example.org");
     }
 
     static String serial(X509Certificate certificate) {

@@ -85,6 +85,11 @@ class LoginLockoutIT {
 
             assertThat(enroll(http, server, EstTestServer.GATEWAY, EstTestServer.GATEWAY_PASSWORD, null)
                     .statusCode()).as("another user from the same address").isEqualTo(200);
+            HttpResponse<byte[]> metrics = http.send(HttpRequest.newBuilder(server.root("metrics"))
+                    .header("Authorization", EstHttp.basic(EstTestServer.ADMIN, EstTestServer.ADMIN_PASSWORD)).build());
+            assertThat(EstHttp.text(metrics))
+                    .contains("est_enrollments_total{label=\"\",operation=\"simpleenroll\",outcome=\"locked_out\"} 2.0")
+                    .contains("est_auth_failures_total 6.0");
             String audit = LogHygiene.since(mark);
             assertThat(audit).contains("LOCKOUT user=\"estuser\" failures=3 window=300s lockout=120s ip=127.0.0.1")
                     .contains("LOCKOUT user=\"no-such-user\"");
@@ -151,6 +156,9 @@ class LoginLockoutIT {
             assertThat(third.statusCode()).isEqualTo(429);
             assertThat(Long.parseLong(third.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 30L);
             assertThat(EstHttp.text(third)).isEqualTo("Too many enrollment requests; try again later\n");
+            assertThat(EstHttp.text(http.send(HttpRequest.newBuilder(server.root("metrics")).header("Authorization",
+                    EstHttp.basic(EstTestServer.ADMIN, EstTestServer.ADMIN_PASSWORD)).build())))
+                    .contains("outcome=\"rate_limited\"} 1.0");
             assertThat(enroll(http, server, EstTestServer.GATEWAY, EstTestServer.GATEWAY_PASSWORD, null)
                     .statusCode()).as("another client").isEqualTo(200);
         }
