@@ -176,7 +176,14 @@ public record CaMaterial(PrivateKey privateKey, X509Certificate certificate, Lis
         }
     }
 
-    private static void checkKeyMatches(PrivateKey key, X509Certificate certificate) {
+    /**
+     * Signs a probe with the key and verifies it with the certificate.
+     *
+     * @param key a private key
+     * @param certificate the certificate it should belong to
+     * @throws IllegalArgumentException if they do not match or the key cannot sign
+     */
+    static void checkKeyMatches(PrivateKey key, X509Certificate certificate) {
         try {
             String algorithm = Crypto.signatureAlgorithm(key);
             byte[] probe = "est-ca-key-check".getBytes(StandardCharsets.US_ASCII);

@@ -42,4 +42,12 @@ public interface CertificateAuthority {
      */
     org.bouncycastle.cert.ocsp.BasicOCSPResp signOcsp(org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder builder,
                                                       java.util.Date producedAt);
+
+    /**
+     * Health probe: signs a probe value with the CA key and verifies it with the CA certificate, and checks that the
+     * CA certificate is currently valid. Issues nothing.
+     *
+     * @throws IllegalStateException if the CA cannot sign or its certificate is not valid now
+     */
+    void selfTest();
 }

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,6 +165,21 @@ public final class LocalCa implements CertificateAuthority {
             return builder.build(signerBuilder.build(key), null, producedAt);
         } catch (OperatorCreationException | OCSPException e) {
             throw new IllegalStateException("OCSP signing failed", e);
+        }
+    }
+
+    @Override
+    public void selfTest() {
+        try {
+            certificate.checkValidity();
+        } catch (CertificateException e) {
+            throw new IllegalStateException("CA certificate " + certificate.getSubjectX500Principal()
+                    + " is not currently valid", e);
+        }
+        try {
+            CaMaterial.checkKeyMatches(key, certificate);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -205,7 +206,14 @@ public final class ConfigLoader {
 
         EstConfig.Http http = new EstConfig.Http(nonBlank(c, "http.realm"),
                 intRange(c, "http.max-body-bytes", 1024, 16 * 1024 * 1024), bool(c, "http.lenient-content-type"),
-                intRange(c, "http.retry-after-seconds", 1, 86400));
+                intRange(c, "http.retry-after-seconds", 1, 86400), list(c, "http.trusted-proxies"),
+                intRange(c, "http.drain-seconds", 0, 3600));
+        EstConfig.Limits limits = new EstConfig.Limits(intRange(c, "auth.max-failures", 0, 1000),
+                intRange(c, "auth.max-failures-per-ip", 0, 100_000),
+                Duration.ofSeconds(intRange(c, "auth.failure-window-seconds", 1, 86400)),
+                Duration.ofSeconds(intRange(c, "auth.lockout-seconds", 1, 86400)),
+                intRange(c, "auth.tracked-clients", 100, 10_000_000),
+                intRange(c, "auth.max-enrollments-per-minute", 0, 1_000_000));
 
         EstConfig.Auth auth = new EstConfig.Auth(nonBlank(c, "auth.enroll-role"), bool(c, "auth.ra-by-eku"),
                 pattern(Values.of(c, ""), "auth.ra-subject-pattern"), optional(c, "auth.ra-issuer"),
@@ -228,7 +236,7 @@ public final class ConfigLoader {
         EstConfig.Revocation revocation = new EstConfig.Revocation(baseUrl,
                 intRange(c, "revocation.crl-validity-hours", 1, 24 * 366), intRange(c, "expiry.window-days", 1, 3650));
         return new EstConfig(home, Map.copyOf(cas), List.copyOf(profiles), bootstrap, http, auth, database,
-                revocation);
+                revocation, limits);
     }
 
     private static EstConfig.Ca ca(Values v, String prefix) {

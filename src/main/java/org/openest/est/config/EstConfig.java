@@ -1,6 +1,7 @@
 package org.openest.est.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,9 +19,10 @@ import java.util.regex.Pattern;
  * @param auth authentication and authorisation rules
  * @param database database connection
  * @param revocation revocation and expiry settings
+ * @param limits limits on failed logins and enrollment rate
  */
 public record EstConfig(Path home, Map<String, Ca> cas, List<Profile> profiles, Optional<String> bootstrapProfile,
-                        Http http, Auth auth, Database database, Revocation revocation) {
+                        Http http, Auth auth, Database database, Revocation revocation, Limits limits) {
 
     /** Name of the default CA and of the default profile. */
     public static final String DEFAULT = "default";
@@ -84,8 +86,32 @@ public record EstConfig(Path home, Map<String, Ca> cas, List<Profile> profiles, 
     public record ServerKeyGen(boolean enabled, String keyType) {
     }
 
-    /** HTTP layer behaviour. */
-    public record Http(String realm, long maxBodyBytes, boolean lenientContentType, int retryAfterSeconds) {
+    /**
+     * HTTP layer behaviour.
+     *
+     * @param realm Basic realm for 401 challenges
+     * @param maxBodyBytes request body cap
+     * @param lenientContentType accept any Content-Type for CSRs
+     * @param retryAfterSeconds Retry-After of 202 and 503 answers
+     * @param trustedProxies proxy addresses or CIDR ranges whose forwarded headers are believed (unparsed)
+     * @param drainSeconds how long shutdown waits for running requests before closing the database
+     */
+    public record Http(String realm, long maxBodyBytes, boolean lenientContentType, int retryAfterSeconds,
+                       List<String> trustedProxies, int drainSeconds) {
+    }
+
+    /**
+     * Limits against password guessing and enrollment floods. A limit of 0 is off.
+     *
+     * @param maxFailuresPerUser failed Basic logins per user name within the window before a lockout
+     * @param maxFailuresPerIp failed Basic logins per client address within the window before a lockout
+     * @param failureWindow how far back failures count
+     * @param lockout how long a lockout lasts
+     * @param trackedClients most user names, addresses and clients remembered at once
+     * @param enrollmentsPerMinute enrollment requests per authenticated client per minute
+     */
+    public record Limits(int maxFailuresPerUser, int maxFailuresPerIp, Duration failureWindow, Duration lockout,
+                         int trackedClients, int enrollmentsPerMinute) {
     }
 
     /** Authentication and authorisation. */

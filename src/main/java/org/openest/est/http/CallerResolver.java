@@ -3,7 +3,11 @@ package org.openest.est.http;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -11,39 +15,87 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.openest.est.enroll.Caller;
+import org.openest.est.guard.ForwardedCertificates;
+import org.openest.est.guard.LoginThrottle;
+import org.openest.est.guard.TrustedProxies;
+import org.openest.est.ops.EstMetrics;
 import org.openest.est.protocol.EstError;
 import org.openest.est.protocol.EstException;
 
 /**
  * Resolves the caller from what the container verified: the TLS client certificate
- * ({@code jakarta.servlet.request.X509Certificate}) and HTTP Basic checked against the container realm.
+ * ({@code jakarta.servlet.request.X509Certificate}) and HTTP Basic checked against the container realm; or, from a
+ * trusted TLS-terminating proxy, the certificate it forwarded (verified by {@link ForwardedCertificates}).
  *
  * <p>Why both paths for Basic: Jetty and WildFly authenticate a Basic header before the servlet runs (the remote
  * user is already set; calling {@code login} again would fail), Tomcat does not on unconstrained URLs, so we call
  * {@link HttpServletRequest#login} ourselves. A Basic header that does not authenticate is a 401 even if a client
  * certificate is present: wrong credentials are never silently ignored.
+ *
+ * <p>Failed logins are throttled ({@link LoginThrottle}): the user name is taken from the header and checked for a
+ * lockout before anything looks at the password (Jetty checks it lazily inside {@code getRemoteUser}). Why the path
+ * is the same for an unknown user and a wrong password: only the container realm knows which it was, and this
+ * code never asks; both end in one failed {@code login} (or lazy authentication), one recorded failure and the same
+ * empty 401, so neither the answer nor our share of its timing tells them apart. The realm's own timing is its
+ * business (Tomcat's realms hash a dummy credential for unknown users for this reason).
  */
 public final class CallerResolver {
     static final String CERT_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
+    /** Request attribute caching the resolved certificate, so forwarding headers are audited once per request. */
+    private static final String RESOLVED = "org.openest.est.clientCertificate";
+
     private final String enrollRole;
+    private final LoginThrottle throttle;
+    private final TrustedProxies proxies;
+    private final ForwardedCertificates forwarded;
+    private final EstMetrics metrics;
+
+    /** The user name and password of a Basic header; the password is handed to the container only. */
+    private record Credentials(String user, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[user=" + user + "]";
+        }
+    }
+
+    /** A resolved client certificate, cached in the request. */
+    private record Resolved(Optional<X509Certificate> certificate) {
+    }
 
     /**
      * @param enrollRole container role that allows enrolling
+     * @param throttle failed-login lockouts
+     * @param proxies trusted proxies (client address from X-Forwarded-For)
+     * @param forwarded forwarded client certificates
+     * @param metrics where failed logins are counted
      */
-    public CallerResolver(String enrollRole) {
+    public CallerResolver(String enrollRole, LoginThrottle throttle, TrustedProxies proxies,
+                          ForwardedCertificates forwarded, EstMetrics metrics) {
         this.enrollRole = enrollRole;
+        this.throttle = throttle;
+        this.proxies = proxies;
+        this.forwarded = forwarded;
+        this.metrics = metrics;
     }
 
     /**
      * @param request the request
      * @return the caller (method NONE when there are no credentials)
-     * @throws EstException AUTHENTICATION_REQUIRED if a Basic header does not authenticate
+     * @throws EstException AUTHENTICATION_REQUIRED if a Basic header does not authenticate, LOCKED_OUT (429) if the
+     *                      user name or the client address is locked out
      */
     public Caller resolve(HttpServletRequest request) throws EstException {
         Optional<X509Certificate> certificate = clientCertificate(request);
-        String ip = request.getRemoteAddr();
+        String ip = clientAddress(request);
         String header = request.getHeader("Authorization");
-        boolean basic = header != null && header.regionMatches(true, 0, "Basic ", 0, 6);
+        Credentials credentials = null;
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            credentials = decode(header.substring(6).trim());
+            OptionalLong wait = throttle.lockedFor(ip, credentials.user());
+            if (wait.isPresent()) {
+                throw new EstException(EstError.LOCKED_OUT, null, wait.getAsLong());
+            }
+        }
         String user;
         try {
             user = request.getRemoteUser();
@@ -51,8 +103,10 @@ public final class CallerResolver {
             // Jetty 12 authenticates lazily here and throws on a malformed Basic header: a client error, not a 500.
             throw new EstException(EstError.AUTHENTICATION_REQUIRED, "malformed credentials");
         }
-        if (user == null && basic) {
-            user = login(request, header.substring(6).trim());
+        if (user == null && credentials != null) {
+            user = login(request, credentials, ip);
+        } else if (user != null && credentials != null) {
+            throttle.success(ip, credentials.user());
         }
         if (user != null) {
             return new Caller(user, Caller.AuthMethod.PASSWORD, certificate, request.isUserInRole(enrollRole), ip);
@@ -65,10 +119,37 @@ public final class CallerResolver {
     }
 
     /**
+     * The client certificate: forwarded by a trusted proxy and verified here, else the one the container verified.
+     * A forwarded certificate that does not verify leaves the request without any certificate.
+     *
      * @param request the request
-     * @return the verified client certificate (end entity), if the container supplied one
+     * @return the client certificate (end entity), if any
      */
-    static Optional<X509Certificate> clientCertificate(HttpServletRequest request) {
+    Optional<X509Certificate> clientCertificate(HttpServletRequest request) {
+        if (request.getAttribute(RESOLVED) instanceof Resolved resolved) {
+            return resolved.certificate();
+        }
+        ForwardedCertificates.Result result = forwarded.resolve(request.getRemoteAddr(),
+                headers(request, ForwardedCertificates.CLIENT_CERT),
+                headers(request, ForwardedCertificates.SSL_CLIENT_CERT));
+        Optional<X509Certificate> certificate = switch (result.outcome()) {
+            case ACCEPTED -> result.certificate();
+            case REJECTED -> Optional.empty();
+            case ABSENT, IGNORED -> containerCertificate(request);
+        };
+        request.setAttribute(RESOLVED, new Resolved(certificate));
+        return certificate;
+    }
+
+    /**
+     * @param request the request
+     * @return the client's address: the peer, or behind a trusted proxy the address it forwarded
+     */
+    String clientAddress(HttpServletRequest request) {
+        return proxies.clientAddress(request.getRemoteAddr(), headers(request, "X-Forwarded-For"));
+    }
+
+    private static Optional<X509Certificate> containerCertificate(HttpServletRequest request) {
         Object attribute = request.getAttribute(CERT_ATTRIBUTE);
         if (attribute instanceof X509Certificate[] chain && chain.length > 0) {
             return Optional.of(chain[0]);
@@ -76,7 +157,12 @@ public final class CallerResolver {
         return Optional.empty();
     }
 
-    private static String login(HttpServletRequest request, String encoded) throws EstException {
+    private static List<String> headers(HttpServletRequest request, String name) {
+        Enumeration<String> values = request.getHeaders(name);
+        return values == null ? List.of() : Collections.list(values);
+    }
+
+    private static Credentials decode(String encoded) throws EstException {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -87,13 +173,19 @@ public final class CallerResolver {
         if (colon < 0) {
             throw new EstException(EstError.AUTHENTICATION_REQUIRED, "malformed Basic credentials");
         }
-        String user = decoded.substring(0, colon);
+        return new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
+    }
+
+    private String login(HttpServletRequest request, Credentials credentials, String ip) throws EstException {
         try {
-            request.login(user, decoded.substring(colon + 1));
+            request.login(credentials.user(), credentials.password());
         } catch (ServletException e) {
+            throttle.failure(ip, credentials.user());
+            metrics.authFailure();
             throw new EstException(EstError.AUTHENTICATION_REQUIRED, "invalid user name or password");
         }
+        throttle.success(ip, credentials.user());
         String authenticated = request.getRemoteUser();
-        return authenticated != null ? authenticated : user;
+        return authenticated != null ? authenticated : credentials.user();
     }
 }

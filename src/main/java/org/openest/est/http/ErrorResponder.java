@@ -12,11 +12,13 @@ import org.openest.est.protocol.EstException;
 
 /**
  * The one place that writes error responses: {@code text/plain} one-liners with the right status, plus
- * {@code WWW-Authenticate}, {@code Allow} or {@code Retry-After} where they apply. Never a stack trace. A 401 is the
- * exception: challenge header, empty body (see {@link #send}).
+ * {@code WWW-Authenticate}, {@code Allow} or {@code Retry-After} (202, 429, 503) where they apply. Never a stack
+ * trace. A 401 is the exception: challenge header, empty body (see {@link #send}).
  */
 public final class ErrorResponder {
     private static final Logger LOG = LogManager.getLogger(ErrorResponder.class);
+    /** RFC 6585 section 4 (not among HttpServletResponse's constants). */
+    static final int TOO_MANY_REQUESTS = 429;
 
     private final String realm;
     private final int retryAfterSeconds;
@@ -60,8 +62,10 @@ public final class ErrorResponder {
             return;
         } else if (error == EstError.BODY_TOO_LARGE) {
             response.setHeader("Connection", "close");
-        } else if (error.status() == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
-            response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
+        } else if (error.status() == HttpServletResponse.SC_SERVICE_UNAVAILABLE
+                || error.status() == TOO_MANY_REQUESTS) {
+            // RFC 6585 section 4: a 429 says how long to wait; a lockout or rate limit knows it exactly.
+            response.setHeader("Retry-After", Long.toString(e.retryAfter().orElse(retryAfterSeconds)));
         }
         LOG.info("{} {}", error.status(), e.getMessage());
         String text = error.status() >= 500 ? e.getMessage() + " (reference " + requestId + ")" : e.getMessage();

@@ -6,6 +6,8 @@ import java.util.Optional;
 import org.openest.est.config.EstConfig;
 import org.openest.est.enroll.EnrollmentProfile;
 import org.openest.est.enroll.EnrollmentService;
+import org.openest.est.guard.EnrollmentRateLimit;
+import org.openest.est.ops.EstMetrics;
 import org.openest.est.protocol.CsrDecoder;
 
 /**
@@ -18,9 +20,13 @@ import org.openest.est.protocol.CsrDecoder;
  * @param bootstrap profile serving the unlabeled /bootstrap, if enabled
  * @param http HTTP settings
  * @param auth authentication settings (enrolling role, per-client encoding overrides)
+ * @param callers resolves the caller of a request (with login throttling and forwarded certificates)
+ * @param enrollmentLimit enrollments per client per minute
+ * @param metrics enrollment counters
  */
 public record EstEndpoint(EnrollmentService enrollment, CsrDecoder decoder, Map<String, EnrollmentProfile> profiles,
-                          Optional<EnrollmentProfile> bootstrap, EstConfig.Http http, EstConfig.Auth auth) {
+                          Optional<EnrollmentProfile> bootstrap, EstConfig.Http http, EstConfig.Auth auth,
+                          CallerResolver callers, EnrollmentRateLimit enrollmentLimit, EstMetrics metrics) {
     /** Servlet context attribute name. */
     public static final String ATTRIBUTE = "org.openest.est.endpoint";
 }

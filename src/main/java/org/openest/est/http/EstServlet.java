@@ -5,6 +5,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -19,6 +20,7 @@ import org.openest.est.enroll.Caller;
 import org.openest.est.enroll.EnrollmentProfile;
 import org.openest.est.enroll.EnrollmentService;
 import org.openest.est.enroll.ServerGeneratedKey;
+import org.openest.est.ops.EstMetrics;
 import org.openest.est.protocol.CertsOnly;
 import org.openest.est.protocol.EstError;
 import org.openest.est.protocol.EstException;
@@ -41,7 +43,7 @@ public final class EstServlet extends HttpServlet {
             throw new ServletException("EST application was not initialised (see the log for the cause)");
         }
         errors = new ErrorResponder(endpoint.http().realm(), endpoint.http().retryAfterSeconds());
-        callers = new CallerResolver(endpoint.auth().enrollRole());
+        callers = endpoint.callers();
     }
 
     @Override
@@ -120,21 +122,43 @@ public final class EstServlet extends HttpServlet {
         }
     }
 
+    /** Runs {@link #issue} and counts its outcome in {@code est_enrollments_total}. */
+    private void enroll(HttpServletRequest request, HttpServletResponse response, EnrollmentProfile profile,
+                        String operation) throws EstException, IOException {
+        String outcome = EstMetrics.ERROR;
+        try {
+            issue(request, response, profile, operation);
+            outcome = EstMetrics.ISSUED;
+        } catch (EstException e) {
+            outcome = EstMetrics.outcome(e.error());
+            throw e;
+        } finally {
+            endpoint.metrics().enrollment(profile.label(), operation, outcome);
+        }
+    }
+
     /**
-     * RFC 7030 sections 4.2.1, 4.2.2 and 4.4; steps in order: size, body, caller, media type, decode, issue.
+     * RFC 7030 sections 4.2.1, 4.2.2 and 4.4; steps in order: size, body, caller, rate limit, media type, decode,
+     * issue.
      *
      * <p>Why the body is read before authentication: it is capped, and answering (e.g. 401) while request bytes are
      * still unread makes the container close a socket with unread data, which resets the connection and loses the
      * response on the client side (seen with Bouncy Castle's client, which posts first and authenticates on 401).
      */
-    private void enroll(HttpServletRequest request, HttpServletResponse response, EnrollmentProfile profile,
-                        String operation) throws EstException, IOException {
+    private void issue(HttpServletRequest request, HttpServletResponse response, EnrollmentProfile profile,
+                       String operation) throws EstException, IOException {
         byte[] body = BodyReader.read(request, endpoint.http().maxBodyBytes());
         Caller caller = callers.resolve(request);
         request.setAttribute(RequestLogFilter.PRINCIPAL, caller.principal());
         boolean renewal = operation.equals("simplereenroll");
         if (!renewal && caller.method() == Caller.AuthMethod.NONE) {
             throw new EstException(EstError.AUTHENTICATION_REQUIRED);
+        }
+        if (caller.method() != Caller.AuthMethod.NONE) {
+            OptionalLong wait = endpoint.enrollmentLimit().acquire(caller.principal());
+            if (wait.isPresent()) {
+                throw new EstException(EstError.RATE_LIMITED, null, wait.getAsLong());
+            }
         }
         checkContentType(request);
         PKCS10CertificationRequest csr = endpoint.decoder().decode(body);
@@ -161,8 +185,8 @@ public final class EstServlet extends HttpServlet {
     }
 
     /** For anonymous operations: the client certificate subject if one was sent, so overrides apply there too. */
-    private static String anonymousPrincipal(HttpServletRequest request) {
-        return CallerResolver.clientCertificate(request)
+    private String anonymousPrincipal(HttpServletRequest request) {
+        return callers.clientCertificate(request)
                 .map(c -> c.getSubjectX500Principal().getName(X500Principal.RFC2253)).orElse("");
     }
 

@@ -17,7 +17,8 @@ import org.apache.logging.log4j.ThreadContext;
 /**
  * One log line per request ({@code est.request}): request id, method, path, operation, caller, status, latency,
  * certificate serial. The request id is in {@link ThreadContext} for every other log line of the request and in the
- * {@code X-Request-Id} response header. Never logs headers or bodies.
+ * {@code X-Request-Id} response header. Never logs headers or bodies. Also counts running requests (drained at
+ * shutdown) and times EST requests for {@code est_request_duration_seconds}.
  */
 public final class RequestLogFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
@@ -28,9 +29,36 @@ public final class RequestLogFilter extends HttpFilter {
     static final String OPERATION = "org.openest.est.operation";
     static final String PRINCIPAL = "org.openest.est.principal";
     static final String SERIAL = "org.openest.est.serial";
+    /** Servlet path of the EST servlet; only its requests are timed in {@code est_request_duration_seconds}. */
+    private static final String EST_PATH = "/.well-known/est";
+
+    private transient OpsEndpoint ops;
+
+    @Override
+    public void init() throws ServletException {
+        ops = (OpsEndpoint) getServletContext().getAttribute(OpsEndpoint.ATTRIBUTE);
+    }
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (ops == null) {
+            log(request, response, chain);
+            return;
+        }
+        ops.inFlight().enter();
+        long start = System.nanoTime();
+        try {
+            log(request, response, chain);
+        } finally {
+            ops.inFlight().exit();
+            if (request.getServletPath().equals(EST_PATH)) {
+                ops.metrics().requestDuration(System.nanoTime() - start);
+            }
+        }
+    }
+
+    private void log(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         long start = System.nanoTime();
         byte[] bytes = new byte[6];

@@ -51,6 +51,10 @@ public enum EstError {
     DUPLICATE(409, "A valid certificate for this subject already exists"),
     /** The authentication method is not accepted for this label. */
     METHOD_NOT_ACCEPTED(403, "Authentication method not accepted for this label"),
+    /** Too many failed logins for this user name or from this address; sent with Retry-After. */
+    LOCKED_OUT(429, "Too many failed authentication attempts; try again later"),
+    /** The client's enrollment rate limit is exhausted; sent with Retry-After. */
+    RATE_LIMITED(429, "Too many enrollment requests; try again later"),
     /** A backend is unavailable. */
     UNAVAILABLE(503, "Service temporarily unavailable"),
     /** Anything unexpected. */

@@ -232,6 +232,24 @@ public final class Registry {
         return jdbi.withExtension(RegistryDao.class, RegistryDao::countDevices);
     }
 
+    /**
+     * @param from start of the period (exclusive), normally now
+     * @param to end of the period (inclusive)
+     * @return number of certificates with status VALID (not revoked) whose notAfter falls in the period
+     */
+    public long countValidExpiring(Instant from, Instant to) {
+        return jdbi.withExtension(RegistryDao.class, dao -> dao.countValidExpiring(from, to));
+    }
+
+    /**
+     * Health probe: a trivial query on a pooled connection.
+     *
+     * @throws RuntimeException if the database cannot answer
+     */
+    public void ping() {
+        jdbi.withExtension(RegistryDao.class, RegistryDao::ping);
+    }
+
     private static void backOff(int attempt) {
         try {
             Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 5 * attempt + 2));

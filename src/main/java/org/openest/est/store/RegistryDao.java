@@ -74,4 +74,11 @@ interface RegistryDao {
 
     @SqlQuery("SELECT COUNT(*) FROM device")
     long countDevices();
+
+    @SqlQuery("SELECT COUNT(*) FROM certificate WHERE status = 'VALID' AND not_after > :from AND not_after <= :to")
+    long countValidExpiring(@Bind("from") Instant from, @Bind("to") Instant to);
+
+    /** A query that touches no table: VALUES runs on HSQLDB and PostgreSQL alike. */
+    @SqlQuery("VALUES (1)")
+    int ping();
 }

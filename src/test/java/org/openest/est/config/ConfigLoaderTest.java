@@ -110,4 +110,23 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> new ConfigLoader(Map.of("EST_CONFIG", "/nonexistent/est.properties"), k -> null)
                 .load(null)).hasMessageContaining("/nonexistent/est.properties");
     }
+
+    @Test
+    void limitsAndProxiesHaveDefaultsAndAreValidated() throws Exception {
+        EstConfig config = load(Map.of("EST_HOME", dir.toString()), null);
+        assertThat(config.limits().maxFailuresPerUser()).isEqualTo(10);
+        assertThat(config.limits().maxFailuresPerIp()).isEqualTo(10);
+        assertThat(config.limits().failureWindow()).hasSeconds(300);
+        assertThat(config.limits().lockout()).hasSeconds(300);
+        assertThat(config.limits().enrollmentsPerMinute()).isZero();
+        assertThat(config.http().trustedProxies()).isEmpty();
+        assertThat(config.http().drainSeconds()).isEqualTo(10);
+        EstConfig custom = load(Map.of("EST_HOME", dir.toString()),
+                "http.trusted-proxies=10.0.0.5, fd00::/8\nauth.max-failures=0\n");
+        assertThat(custom.http().trustedProxies()).containsExactly("10.0.0.5", "fd00::/8");
+        assertThat(custom.limits().maxFailuresPerUser()).isZero();
+        assertThatThrownBy(() -> load(Map.of(), "auth.lockout-seconds=0\n"))
+                .hasMessageContaining("auth.lockout-seconds");
+        assertThatThrownBy(() -> load(Map.of(), "auth.max-failures=-1\n")).hasMessageContaining("auth.max-failures");
+    }
 }

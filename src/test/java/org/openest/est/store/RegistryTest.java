@@ -89,4 +89,25 @@ class RegistryTest {
         assertThat(registry.countCertificates()).isEqualTo(1);
         assertThat(registry.findDevice("CN=e")).as("rolled back with the failed insert").isEmpty();
     }
+
+    @Test
+    void countsValidCertificatesExpiringInAPeriodAndAnswersAPing() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        registry.recordIssued(certificate("A1", "CN=soon", null));              // notAfter in one hour
+        registry.recordIssued(certificate("A2", "CN=revoked", null));
+        registry.revoke("CN=CA", "A2", 1);
+        CertificateRecord base = certificate("A3", "CN=later", null);
+        registry.recordIssued(new CertificateRecord("A3", "CN=CA", 0, "CN=later", "", now, now.plusSeconds(
+                40L * 86400), "PEM", "u", "PASSWORD", "127.0.0.1", "", "simpleenroll", now, null, "VALID", null,
+                null));
+        registry.recordIssued(new CertificateRecord("A4", "CN=CA", 0, "CN=expired", "", now.minusSeconds(7200),
+                now.minusSeconds(3600), "PEM", "u", "PASSWORD", "127.0.0.1", "", "simpleenroll", now, null, "VALID",
+                null, null));
+        assertThat(base.serial()).isEqualTo("A3");
+        assertThat(registry.countValidExpiring(now, now.plusSeconds(30L * 86400))).isEqualTo(1);
+        assertThat(registry.countValidExpiring(now, now.plusSeconds(50L * 86400))).isEqualTo(2);
+        registry.ping();
+        database.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(registry::ping).isInstanceOf(RuntimeException.class);
+    }
 }

@@ -150,6 +150,14 @@ public final class EstTestServer implements AutoCloseable {
     }
 
     /**
+     * @param path path below the context root, e.g. "health"
+     * @return the https URI
+     */
+    public URI root(String path) {
+        return URI.create("https://localhost:" + port() + "/" + path);
+    }
+
+    /**
      * @param path path below /api/
      * @return the https URI
      */

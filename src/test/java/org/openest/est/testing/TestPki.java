@@ -2,6 +2,7 @@ package org.openest.est.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +16,10 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,6 +30,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -34,6 +38,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
@@ -109,6 +116,28 @@ public final class TestPki {
         return signer.issue(new IssueRequest(new X500Name(subject),
                 SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()), Optional.empty(),
                 KeyUsage.digitalSignature, oids, Duration.ofDays(30)));
+    }
+
+    /**
+     * Issues a client certificate whose validity ended yesterday.
+     *
+     * @param keys subject keys
+     * @param subject subject DN
+     * @return the expired certificate
+     */
+    public X509Certificate issueExpired(KeyPair keys, String subject) {
+        try {
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(ca.certificate(),
+                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(Duration.ofDays(30))),
+                    Date.from(now.minus(Duration.ofDays(1))), new X500Name(subject), keys.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            return new JcaX509CertificateConverter().getCertificate(builder.build(
+                    new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Crypto.provider())
+                            .build(caKeys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
