@@ -86,12 +86,24 @@ public final class CsrDecoder {
     }
 
     private static PKCS10CertificationRequest fromDer(byte[] der) throws EstException {
+        PKCS10CertificationRequest csr;
         try {
-            return new PKCS10CertificationRequest(der);
+            csr = new PKCS10CertificationRequest(der);
         } catch (IOException | RuntimeException | StackOverflowError e) {
             // BC's parser recurses on nesting; a 64 KiB body of nested SEQUENCEs is hostile input, not a 500.
             throw new EstException(EstError.MALFORMED_CSR);
         }
+        if (!csr.toASN1Structure().getCertificationRequestInfo().getVersion().hasValue(0)) {
+            throw new EstException(EstError.MALFORMED_CSR, "unsupported version"); // RFC 2986: v1(0) only
+        }
+        try {
+            // BC parses the subject's RDNs lazily: a malformed attribute or invalid UTF-8 would otherwise throw
+            // later, anywhere the subject is read (authorisation, policy, even the audit line of a refusal).
+            csr.getSubject().toString();
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new EstException(EstError.MALFORMED_CSR, "subject cannot be decoded");
+        }
+        return csr;
     }
 
     private static PKCS10CertificationRequest fromPem(byte[] body) throws EstException {

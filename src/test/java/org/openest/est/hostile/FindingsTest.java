@@ -1,0 +1,70 @@
+package org.openest.est.hostile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.openest.est.ca.Crypto;
+import org.openest.est.config.EstConfig;
+import org.openest.est.enroll.IssuancePolicy;
+import org.openest.est.protocol.CsrDecoder;
+import org.openest.est.protocol.EstError;
+import org.openest.est.protocol.EstException;
+
+/**
+ * The server bugs the hostile corpus found, one row per representative case, with the refusal each now gets from the
+ * in-process pipeline in the server's order (decode, issuance policy, proof of possession). Before the fixes these
+ * were 500s, resource exhaustion, or certificates issued for garbage.
+ */
+class FindingsTest {
+    static Map<String, HostileCase> corpus;
+
+    @BeforeAll
+    static void generate() {
+        corpus = HostileCorpus.generate().stream().collect(Collectors.toMap(HostileCase::id, Function.identity()));
+    }
+
+    static IssuancePolicy defaultPolicy() {
+        return new IssuancePolicy(new EstConfig.Issuance(365, List.of("clientAuth"), List.of("auto"), true, 2048,
+                8192, Set.of("P-256", "P-384"), true, Optional.empty()));
+    }
+
+    /** @return the error and detail the pipeline refuses the case with, or "accepted" */
+    static String refusal(String id) {
+        CsrDecoder decoder = new CsrDecoder(Crypto.provider());
+        assertThat(corpus).containsKey(id);
+        try {
+            PKCS10CertificationRequest csr = decoder.decode(corpus.get(id).body());
+            defaultPolicy().apply(csr);
+            decoder.verifyProofOfPossession(csr);
+            return "accepted";
+        } catch (EstException e) {
+            return e.error() + ": " + e.getMessage();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        // PKCS#10 v1 is version 0; other versions were issued
+        "shape/version-1                    | MALFORMED_CSR | unsupported version",
+        "shape/version-2^200                | MALFORMED_CSR | unsupported version",
+        // lazily parsed subjects threw IllegalArgumentException later (500, even in the refusal's audit line)
+        "mutation/bitflip/ec-der#4@40.6     | MALFORMED_CSR | subject cannot be decoded",
+        "subject/invalid-utf8-cn            | MALFORMED_CSR | subject cannot be decoded",
+        "subject/overlong-utf8-nul          | MALFORMED_CSR | subject cannot be decoded",
+        "subject/attribute-without-value    | MALFORMED_CSR | subject cannot be decoded",
+        "subject/attribute-type-integer     | MALFORMED_CSR | subject cannot be decoded",
+    })
+    void isRefused(String id, EstError error, String detail) {
+        assertThat(refusal(id)).startsWith(error.name()).contains(detail);
+    }
+}
