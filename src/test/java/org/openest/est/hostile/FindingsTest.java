@@ -63,6 +63,13 @@ class FindingsTest {
         "subject/overlong-utf8-nul          | MALFORMED_CSR | subject cannot be decoded",
         "subject/attribute-without-value    | MALFORMED_CSR | subject cannot be decoded",
         "subject/attribute-type-integer     | MALFORMED_CSR | subject cannot be decoded",
+        // the PSS salt length sized BC's buffers: OutOfMemoryError (500), or a gigabyte and 6 s per request
+        "alg/rsa-pss-bad-parameters-0       | BAD_CSR_SIGNATURE | salt length out of range",
+        "alg/rsa-pss-bad-parameters-1       | BAD_CSR_SIGNATURE | salt length out of range",
+        "alg/rsa-pss-bad-parameters-2       | BAD_CSR_SIGNATURE | salt length out of range",
+        "alg/rsa-pss-bad-parameters-3       | BAD_CSR_SIGNATURE | salt length out of range",
+        "alg/rsa-pss-bad-parameters-6       | BAD_CSR_SIGNATURE | salt length out of range",
+        "alg/rsa-pss-bad-parameters-7       | BAD_CSR_SIGNATURE | parameters cannot be decoded",
     })
     void isRefused(String id, EstError error, String detail) {
         assertThat(refusal(id)).startsWith(error.name()).contains(detail);
