@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
@@ -35,6 +36,11 @@ import org.openest.est.protocol.EstException;
 public final class IssuancePolicy {
     /** Longest subject DN accepted, in characters of its RFC 4514 form. */
     static final int MAX_SUBJECT_CHARS = 1024;
+
+    /** Extensions a CSR may mark critical: those the issued certificate has (set by policy) or copies. */
+    private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_CRITICAL = Set.of(Extension.basicConstraints,
+            Extension.keyUsage, Extension.extendedKeyUsage, Extension.subjectAlternativeName,
+            Extension.subjectKeyIdentifier);
 
     private final EstConfig.Issuance config;
     private final List<ASN1ObjectIdentifier> ekus;
@@ -162,6 +168,14 @@ public final class IssuancePolicy {
             }
             if (extensions.getExtension(Extension.nameConstraints) != null) {
                 throw new EstException(EstError.FORBIDDEN_EXTENSION, "nameConstraints");
+            }
+            // Critical means "useless to me unless honoured": refuse what the issued certificate will not carry.
+            for (ASN1ObjectIdentifier oid : extensions.getCriticalExtensionOIDs()) {
+                if (!UNDERSTOOD_CRITICAL.contains(oid)) {
+                    String id = oid.getId();
+                    throw new EstException(EstError.FORBIDDEN_EXTENSION, "unsupported critical extension "
+                            + (id.length() > 40 ? id.substring(0, 40) + "..." : id));
+                }
             }
         } catch (IllegalArgumentException e) {
             throw new EstException(EstError.MALFORMED_CSR, "requested extensions cannot be decoded");

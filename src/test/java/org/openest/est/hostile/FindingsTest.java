@@ -70,6 +70,13 @@ class FindingsTest {
         "alg/rsa-pss-bad-parameters-3       | BAD_CSR_SIGNATURE | salt length out of range",
         "alg/rsa-pss-bad-parameters-6       | BAD_CSR_SIGNATURE | salt length out of range",
         "alg/rsa-pss-bad-parameters-7       | BAD_CSR_SIGNATURE | parameters cannot be decoded",
+        // extension requests: unknown critical extensions, two values, a repeated (merged!) SAN were issued
+        "ext/unknown-critical               | FORBIDDEN_EXTENSION | unsupported critical extension",
+        "ext/unknown-critical-among-allowed | FORBIDDEN_EXTENSION | unsupported critical extension",
+        "ext/policy-constraints-critical    | FORBIDDEN_EXTENSION | unsupported critical extension 2.5.29.36",
+        "oid/critical-extension-1000-digit-arc | FORBIDDEN_EXTENSION | 1.2.99999",
+        "ext/extension-request-two-values   | MALFORMED_CSR | exactly one value",
+        "ext/two-subject-alt-names          | MALFORMED_CSR | cannot be decoded",
     })
     void isRefused(String id, EstError error, String detail) {
         assertThat(refusal(id)).startsWith(error.name()).contains(detail);
