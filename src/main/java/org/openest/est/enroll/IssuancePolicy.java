@@ -115,11 +115,19 @@ public final class IssuancePolicy {
         ASN1ObjectIdentifier oid = algorithm.getAlgorithm();
         try {
             if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
-                BigInteger modulus = RSAPublicKey.getInstance(key.parsePublicKey()).getModulus();
-                int bits = modulus.bitLength();
+                RSAPublicKey rsa = RSAPublicKey.getInstance(key.parsePublicKey());
+                int bits = rsa.getModulus().bitLength();
                 if (bits < config.rsaMinBits() || bits > config.rsaMaxBits()) {
                     throw new EstException(EstError.WEAK_OR_UNSUPPORTED_KEY, "RSA " + bits + " bits (allowed "
                             + config.rsaMinBits() + "-" + config.rsaMaxBits() + ")");
+                }
+                // e = 1 makes any padded digest a valid signature; NIST SP 800-89 and the CA/B Forum's baseline
+                // requirements ask for an odd e of at least 3, and a bounded e keeps verification cheap.
+                BigInteger exponent = rsa.getPublicExponent();
+                if (!exponent.testBit(0) || exponent.compareTo(BigInteger.valueOf(3)) < 0
+                        || exponent.bitLength() > 256) {
+                    throw new EstException(EstError.WEAK_OR_UNSUPPORTED_KEY,
+                            "RSA public exponent must be odd, at least 3 and below 2^256");
                 }
                 return true;
             }
@@ -128,6 +136,11 @@ public final class IssuancePolicy {
                 if (curve == null || !config.ecCurves().contains(curve)) {
                     throw new EstException(EstError.WEAK_OR_UNSUPPORTED_KEY, "EC curve not allowed (allowed "
                             + String.join(", ", config.ecCurves().stream().sorted().toList()) + ")");
+                }
+                byte[] point = key.getPublicKeyData().getBytes();
+                if (point.length == 0 || point[0] < 2 || point[0] > 4) {
+                    // RFC 5480 section 2.2: uncompressed (04) or compressed (02, 03); anything else is rejected
+                    throw new EstException(EstError.WEAK_OR_UNSUPPORTED_KEY, "EC point encoding not allowed");
                 }
                 return false;
             }

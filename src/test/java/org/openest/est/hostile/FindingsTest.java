@@ -77,6 +77,13 @@ class FindingsTest {
         "oid/critical-extension-1000-digit-arc | FORBIDDEN_EXTENSION | 1.2.99999",
         "ext/extension-request-two-values   | MALFORMED_CSR | exactly one value",
         "ext/two-subject-alt-names          | MALFORMED_CSR | cannot be decoded",
+        // keys: e = 1 made the forged signature valid (issued); hybrid EC points were issued; huge RSA keys were
+        // refused only after seconds of signature checking
+        "rsa/exponent-1-forged-signature    | WEAK_OR_UNSUPPORTED_KEY | public exponent",
+        "rsa/exponent-even-65536            | WEAK_OR_UNSUPPORTED_KEY | public exponent",
+        "rsa/modulus-8192-exponent-8184-bits | WEAK_OR_UNSUPPORTED_KEY | public exponent",
+        "rsa/modulus-16384-exponent-16376-bits | WEAK_OR_UNSUPPORTED_KEY | RSA 16384 bits",
+        "ec-point/hybrid-form               | WEAK_OR_UNSUPPORTED_KEY | point encoding",
     })
     void isRefused(String id, EstError error, String detail) {
         assertThat(refusal(id)).startsWith(error.name()).contains(detail);
