@@ -30,7 +30,8 @@ import org.openest.est.protocol.EstException;
 
 /**
  * Turns a CSR into an {@link IssueRequest}: subject from the CSR; of its extensions only the subjectAltName (by
- * policy); never CA:true, keyCertSign, cRLSign or nameConstraints (a CSR asking for them is refused); keyUsage
+ * policy), both well-formed ({@link NamePolicy}); never CA:true, keyCertSign, cRLSign, nameConstraints or an unknown
+ * critical extension (a CSR asking for them is refused); keyUsage
  * digitalSignature (+ keyEncipherment for RSA); EKUs from configuration; minimum key strength. Immutable.
  */
 public final class IssuancePolicy {
@@ -92,6 +93,7 @@ public final class IssuancePolicy {
         if (subject.toString().length() > MAX_SUBJECT_CHARS) {
             throw new EstException(EstError.INVALID_SUBJECT, "longer than " + MAX_SUBJECT_CHARS + " characters");
         }
+        NamePolicy.checkSubject(subject);
         if (config.subjectPattern().isPresent() && !config.subjectPattern().get().matcher(
                 CsrNames.rfc2253(subject)).matches()) {
             throw new EstException(EstError.INVALID_SUBJECT, "does not match the subject rule of this label");
@@ -101,6 +103,9 @@ public final class IssuancePolicy {
             checkExtensions(extensions.get());
         }
         Optional<GeneralNames> san = config.copySan() ? CsrNames.subjectAltName(csr) : Optional.empty();
+        if (san.isPresent()) {
+            NamePolicy.checkAltNames(san.get());
+        }
         if (subject.getRDNs().length == 0 && san.isEmpty()) {
             throw new EstException(EstError.EMPTY_SUBJECT);
         }

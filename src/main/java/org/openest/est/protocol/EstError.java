@@ -35,6 +35,8 @@ public enum EstError {
     SUBJECT_MISMATCH(403, "CSR subject and subjectAltName must equal those of the client certificate"),
     /** Subject DN too long or otherwise unacceptable. */
     INVALID_SUBJECT(400, "CSR subject is not acceptable"),
+    /** A requested subjectAltName entry is malformed (control characters, wrong lengths, no names). */
+    INVALID_SUBJECT_ALT_NAME(400, "CSR subjectAltName is not acceptable"),
     /** No usable credentials. */
     AUTHENTICATION_REQUIRED(401, "Authentication required"),
     /** Re-enrollment without a client certificate. */

@@ -84,6 +84,23 @@ class FindingsTest {
         "rsa/modulus-8192-exponent-8184-bits | WEAK_OR_UNSUPPORTED_KEY | public exponent",
         "rsa/modulus-16384-exponent-16376-bits | WEAK_OR_UNSUPPORTED_KEY | RSA 16384 bits",
         "ec-point/hybrid-form               | WEAK_OR_UNSUPPORTED_KEY | point encoding",
+        // names copied into certificates: NUL, CR/LF, ESC, DEL, non-strings, empty values, bad SANs were issued
+        "subject/nul-in-utf8-cn             | INVALID_SUBJECT | control character",
+        "subject/nul-in-bmp-cn              | INVALID_SUBJECT | control character",
+        "subject/crlf-in-cn                 | INVALID_SUBJECT | control character",
+        "subject/escape-sequence-in-cn      | INVALID_SUBJECT | control character",
+        "subject/printable-with-forbidden-chars | INVALID_SUBJECT | character set",
+        "subject/cn-is-integer              | INVALID_SUBJECT | not a string",
+        "subject/cn-is-null                 | INVALID_SUBJECT | not a string",
+        "subject/empty-rdn-set              | INVALID_SUBJECT | empty relative distinguished name",
+        "subject/empty-cn-only              | INVALID_SUBJECT | empty attribute value",
+        "san/dns-with-nul                   | INVALID_SUBJECT_ALT_NAME | printable ASCII",
+        "san/uri-with-crlf                  | INVALID_SUBJECT_ALT_NAME | printable ASCII",
+        "san/dns-with-utf8                  | INVALID_SUBJECT_ALT_NAME | printable ASCII",
+        "san/ip-5-bytes                     | INVALID_SUBJECT_ALT_NAME | 5 octets",
+        "san/other-name-without-value       | INVALID_SUBJECT_ALT_NAME | cannot be decoded",
+        "san/empty-general-names            | INVALID_SUBJECT_ALT_NAME | no names",
+        "san/empty-subject-and-empty-san    | INVALID_SUBJECT_ALT_NAME | no names",
     })
     void isRefused(String id, EstError error, String detail) {
         assertThat(refusal(id)).startsWith(error.name()).contains(detail);
