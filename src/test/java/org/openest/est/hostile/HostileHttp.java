@@ -20,8 +20,10 @@ public final class HostileHttp {
      *
      * @param id stable name
      * @param bytes the request as sent
+     * @param containerStatus a non-4xx status the container (not the webapp) may answer because HTTP prescribes it,
+     *                        or 0
      */
-    public record RawCase(String id, byte[] bytes) {
+    public record RawCase(String id, byte[] bytes, int containerStatus) {
         @Override
         public String toString() {
             return id;
@@ -59,11 +61,15 @@ public final class HostileHttp {
     }
 
     private void add(String id, String head, byte[] body) {
+        add(id, head, body, 0);
+    }
+
+    private void add(String id, String head, byte[] body, int containerStatus) {
         byte[] start = head.getBytes(StandardCharsets.ISO_8859_1);
         byte[] all = new byte[start.length + body.length];
         System.arraycopy(start, 0, all, 0, start.length);
         System.arraycopy(body, 0, all, start.length, body.length);
-        cases.add(new RawCase(id, all));
+        cases.add(new RawCase(id, all, containerStatus));
     }
 
     private void get(String id, String target) {
@@ -147,7 +153,8 @@ public final class HostileHttp {
 
     private void requestLines() {
         add("line/tls-record", "\u0016\u0003\u0001\u0000\u0005hello" + CRLF + CRLF, new byte[0]);
-        add("line/http-0.9", "GET /.well-known/est/cacerts" + CRLF + CRLF, new byte[0]);
+        // RFC 9110 section 15.6.6: 505 is the container's correct answer to a version it does not support
+        add("line/http-0.9", "GET /.well-known/est/cacerts" + CRLF + CRLF, new byte[0], 505);
         add("line/10KB-method", "X".repeat(10_000) + " /.well-known/est/cacerts HTTP/1.1" + CRLF + "Host: localhost"
                 + CRLF + CRLF, new byte[0]);
         add("line/60KB-uri", "GET /.well-known/est/cacerts?" + "q".repeat(60_000) + " HTTP/1.1" + CRLF
