@@ -80,8 +80,10 @@ public final class EnrollmentService {
                                   String operation) throws EstException {
         try {
             authorizeEnrollment(caller, csr, profile, operation.equals("bootstrap"));
-            decoder.verifyProofOfPossession(csr);
+            // Policy before proof of possession: it refuses oversized keys and absurd exponents cheaply, before the
+            // signature check spends seconds on them (a 16384-bit modulus with a 16k-bit exponent: 10 s of CPU).
             IssueRequest request = profile.policy().apply(csr);
+            decoder.verifyProofOfPossession(csr);
             Optional<PendingRequest> approved = holdIfManual(caller, csr, profile, operation);
             if (approved.isPresent() && approved.get().status().equals(PendingRequest.ISSUED)) {
                 return reissued(profile, approved.get());
@@ -124,8 +126,8 @@ public final class EnrollmentService {
                     throw new EstException(EstError.SUBJECT_MISMATCH, "of the device's current certificate");
                 }
             }
+            IssueRequest request = profile.policy().apply(csr); // before proof of possession, see enroll()
             decoder.verifyProofOfPossession(csr);
-            IssueRequest request = profile.policy().apply(csr);
             return issue(caller, request, profile, operation, serialOf(renewed), Registry.OnDuplicate.ALLOW);
         } catch (EstException e) {
             refused(caller, csr, profile, operation, e);

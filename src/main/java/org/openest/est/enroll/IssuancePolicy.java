@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
@@ -29,12 +30,18 @@ import org.openest.est.protocol.EstException;
 
 /**
  * Turns a CSR into an {@link IssueRequest}: subject from the CSR; of its extensions only the subjectAltName (by
- * policy); never CA:true, keyCertSign, cRLSign or nameConstraints (a CSR asking for them is refused); keyUsage
+ * policy), both well-formed ({@link NamePolicy}); never CA:true, keyCertSign, cRLSign, nameConstraints or an unknown
+ * critical extension (a CSR asking for them is refused); keyUsage
  * digitalSignature (+ keyEncipherment for RSA); EKUs from configuration; minimum key strength. Immutable.
  */
 public final class IssuancePolicy {
     /** Longest subject DN accepted, in characters of its RFC 4514 form. */
     static final int MAX_SUBJECT_CHARS = 1024;
+
+    /** Extensions a CSR may mark critical: those the issued certificate has (set by policy) or copies. */
+    private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_CRITICAL = Set.of(Extension.basicConstraints,
+            Extension.keyUsage, Extension.extendedKeyUsage, Extension.subjectAlternativeName,
+            Extension.subjectKeyIdentifier);
 
     private final EstConfig.Issuance config;
     private final List<ASN1ObjectIdentifier> ekus;
@@ -86,6 +93,7 @@ public final class IssuancePolicy {
         if (subject.toString().length() > MAX_SUBJECT_CHARS) {
             throw new EstException(EstError.INVALID_SUBJECT, "longer than " + MAX_SUBJECT_CHARS + " characters");
         }
+        NamePolicy.checkSubject(subject);
         if (config.subjectPattern().isPresent() && !config.subjectPattern().get().matcher(
                 CsrNames.rfc2253(subject)).matches()) {
             throw new EstException(EstError.INVALID_SUBJECT, "does not match the subject rule of this label");
@@ -95,6 +103,9 @@ public final class IssuancePolicy {
             checkExtensions(extensions.get());
         }
         Optional<GeneralNames> san = config.copySan() ? CsrNames.subjectAltName(csr) : Optional.empty();
+        if (san.isPresent()) {
+            NamePolicy.checkAltNames(san.get());
+        }
         if (subject.getRDNs().length == 0 && san.isEmpty()) {
             throw new EstException(EstError.EMPTY_SUBJECT);
         }
@@ -109,11 +120,19 @@ public final class IssuancePolicy {
         ASN1ObjectIdentifier oid = algorithm.getAlgorithm();
         try {
             if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
-                BigInteger modulus = RSAPublicKey.getInstance(key.parsePublicKey()).getModulus();
-                int bits = modulus.bitLength();
+                RSAPublicKey rsa = RSAPublicKey.getInstance(key.parsePublicKey());
+                int bits = rsa.getModulus().bitLength();
                 if (bits < config.rsaMinBits() || bits > config.rsaMaxBits()) {
                     throw new EstException(EstError.WEAK_OR_UNSUPPORTED_KEY, "RSA " + bits + " bits (allowed "
                             + config.rsaMinBits() + "-" + config.rsaMaxBits() + ")");
+                }
+                // e = 1 makes any padded digest a valid signature; NIST SP 800-89 and the CA/B Forum's baseline
+                // requirements ask for an odd e of at least 3, and a bounded e keeps verification cheap.
+                BigInteger exponent = rsa.getPublicExponent();
+                if (!exponent.testBit(0) || exponent.compareTo(BigInteger.valueOf(3)) < 0
+                        || exponent.bitLength() > 256) {
+                    throw new EstException(EstError.WEAK_OR_UNSUPPORTED_KEY,
+                            "RSA public exponent must be odd, at least 3 and below 2^256");
                 }
                 return true;
             }
@@ -122,6 +141,11 @@ public final class IssuancePolicy {
                 if (curve == null || !config.ecCurves().contains(curve)) {
                     throw new EstException(EstError.WEAK_OR_UNSUPPORTED_KEY, "EC curve not allowed (allowed "
                             + String.join(", ", config.ecCurves().stream().sorted().toList()) + ")");
+                }
+                byte[] point = key.getPublicKeyData().getBytes();
+                if (point.length == 0 || point[0] < 2 || point[0] > 4) {
+                    // RFC 5480 section 2.2: uncompressed (04) or compressed (02, 03); anything else is rejected
+                    throw new EstException(EstError.WEAK_OR_UNSUPPORTED_KEY, "EC point encoding not allowed");
                 }
                 return false;
             }
@@ -162,6 +186,14 @@ public final class IssuancePolicy {
             }
             if (extensions.getExtension(Extension.nameConstraints) != null) {
                 throw new EstException(EstError.FORBIDDEN_EXTENSION, "nameConstraints");
+            }
+            // Critical means "useless to me unless honoured": refuse what the issued certificate will not carry.
+            for (ASN1ObjectIdentifier oid : extensions.getCriticalExtensionOIDs()) {
+                if (!UNDERSTOOD_CRITICAL.contains(oid)) {
+                    String id = oid.getId();
+                    throw new EstException(EstError.FORBIDDEN_EXTENSION, "unsupported critical extension "
+                            + (id.length() > 40 ? id.substring(0, 40) + "..." : id));
+                }
             }
         } catch (IllegalArgumentException e) {
             throw new EstException(EstError.MALFORMED_CSR, "requested extensions cannot be decoded");

@@ -31,8 +31,9 @@ final class BodyReader {
      * @param request the request
      * @param max the cap in bytes
      * @return the body
-     * @throws EstException BODY_TOO_LARGE if the (chunked or lying) body exceeds the cap
-     * @throws IOException if reading fails
+     * @throws EstException BODY_TOO_LARGE if the (chunked or lying) body exceeds the cap, INCOMPLETE_BODY if it
+     *                      cannot be read to its end
+     * @throws IOException never in practice (kept for callers)
      */
     static byte[] read(HttpServletRequest request, long max) throws EstException, IOException {
         checkDeclaredLength(request, max);
@@ -46,6 +47,10 @@ final class BodyReader {
                 }
                 body.write(buffer, 0, n);
             }
+        } catch (IOException e) {
+            // The client stalled past the container's idle timeout, reset, or broke the chunked framing. Left to the
+            // container this is a 500 (Jetty) for what is the client's fault.
+            throw new EstException(EstError.INCOMPLETE_BODY);
         }
         return body.toByteArray();
     }

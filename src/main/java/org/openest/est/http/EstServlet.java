@@ -2,6 +2,7 @@ package org.openest.est.http;
 
 import java.io.IOException;
 import java.security.cert.X509Certificate;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -193,6 +194,11 @@ public final class EstServlet extends HttpServlet {
     private void checkContentType(HttpServletRequest request) throws EstException {
         if (endpoint.http().lenientContentType()) {
             return;
+        }
+        Enumeration<String> types = request.getHeaders("Content-Type");
+        if (types != null && types.hasMoreElements() && types.nextElement() != null && types.hasMoreElements()) {
+            // getContentType() reads only the first: a second, conflicting one must not be ignored
+            throw new EstException(EstError.UNSUPPORTED_MEDIA_TYPE, "more than one Content-Type");
         }
         String type = request.getContentType();
         String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);

@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import java.util.Base64;
 
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSASSAPSSparams;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -24,6 +28,7 @@ import org.bouncycastle.pkcs.PKCSException;
  */
 public final class CsrDecoder {
     private static final byte DER_SEQUENCE = 0x30;
+    private static final BigInteger MAX_PSS_SALT_BYTES = BigInteger.valueOf(16_384 / 8);
     private final Provider provider;
 
     /**
@@ -67,6 +72,7 @@ public final class CsrDecoder {
      *                      signature does not verify
      */
     public void verifyProofOfPossession(PKCS10CertificationRequest csr) throws EstException {
+        checkPssSaltLength(csr.getSignatureAlgorithm());
         ContentVerifierProvider verifier;
         try {
             verifier = new JcaContentVerifierProviderBuilder().setProvider(provider)
@@ -85,13 +91,45 @@ public final class CsrDecoder {
         }
     }
 
-    private static PKCS10CertificationRequest fromDer(byte[] der) throws EstException {
+    /**
+     * Bouncy Castle allocates RSASSA-PSS salt buffers of the size the parameters claim, before verifying anything: a
+     * 900-byte CSR claiming a 2^31-byte salt is an OutOfMemoryError, 2^30 a gigabyte per request. No salt can exceed
+     * the modulus, and Bouncy Castle's largest accepted modulus is 16384 bits.
+     */
+    private static void checkPssSaltLength(AlgorithmIdentifier algorithm) throws EstException {
+        if (!PKCSObjectIdentifiers.id_RSASSA_PSS.equals(algorithm.getAlgorithm())) {
+            return;
+        }
+        BigInteger salt;
         try {
-            return new PKCS10CertificationRequest(der);
+            salt = RSASSAPSSparams.getInstance(algorithm.getParameters()).getSaltLength();
+        } catch (RuntimeException e) {
+            throw new EstException(EstError.BAD_CSR_SIGNATURE, "RSASSA-PSS parameters cannot be decoded");
+        }
+        if (salt.signum() < 0 || salt.compareTo(MAX_PSS_SALT_BYTES) > 0) {
+            throw new EstException(EstError.BAD_CSR_SIGNATURE, "RSASSA-PSS salt length out of range");
+        }
+    }
+
+    private static PKCS10CertificationRequest fromDer(byte[] der) throws EstException {
+        PKCS10CertificationRequest csr;
+        try {
+            csr = new PKCS10CertificationRequest(der);
         } catch (IOException | RuntimeException | StackOverflowError e) {
             // BC's parser recurses on nesting; a 64 KiB body of nested SEQUENCEs is hostile input, not a 500.
             throw new EstException(EstError.MALFORMED_CSR);
         }
+        if (!csr.toASN1Structure().getCertificationRequestInfo().getVersion().hasValue(0)) {
+            throw new EstException(EstError.MALFORMED_CSR, "unsupported version"); // RFC 2986: v1(0) only
+        }
+        try {
+            // BC parses the subject's RDNs lazily: a malformed attribute or invalid UTF-8 would otherwise throw
+            // later, anywhere the subject is read (authorisation, policy, even the audit line of a refusal).
+            csr.getSubject().toString();
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new EstException(EstError.MALFORMED_CSR, "subject cannot be decoded");
+        }
+        return csr;
     }
 
     private static PKCS10CertificationRequest fromPem(byte[] body) throws EstException {

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -34,14 +35,23 @@ public final class CsrNames {
     /**
      * @param csr a certification request
      * @return its requested extensions, if the CSR carries an extensionRequest attribute
-     * @throws EstException MALFORMED_CSR if the extensionRequest attribute is malformed
+     * @throws EstException MALFORMED_CSR if the extensionRequest attribute is malformed, has more than one value
+     *                      (RFC 2985: single-valued), or requests an extension twice
      */
     public static Optional<Extensions> requestedExtensions(PKCS10CertificationRequest csr) throws EstException {
         try {
-            if (csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest).length > 1) {
+            Attribute[] requests = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest);
+            if (requests.length > 1) {
                 throw new EstException(EstError.MALFORMED_CSR, "more than one extensionRequest attribute");
             }
-            return Optional.ofNullable(csr.getRequestedExtensions());
+            if (requests.length == 0) {
+                return Optional.empty();
+            }
+            if (requests[0].getAttrValues().size() != 1) {
+                throw new EstException(EstError.MALFORMED_CSR, "extensionRequest must have exactly one value");
+            }
+            // Not csr.getRequestedExtensions(): that merges repeated subjectAltNames instead of refusing them.
+            return Optional.of(Extensions.getInstance(requests[0].getAttrValues().getObjectAt(0)));
         } catch (RuntimeException e) {
             throw new EstException(EstError.MALFORMED_CSR, "extensionRequest attribute cannot be decoded");
         }

@@ -17,6 +17,8 @@ public enum EstError {
     UNSUPPORTED_MEDIA_TYPE(415, "Content-Type must be application/pkcs10"),
     /** Request body above the configured cap. */
     BODY_TOO_LARGE(413, "Request body too large"),
+    /** The request body could not be read to its end (client stalled past the idle timeout, reset, bad chunking). */
+    INCOMPLETE_BODY(400, "Request body could not be read completely"),
     /** Empty request body. */
     EMPTY_BODY(400, "Request body is empty"),
     /** Body is neither valid base64, PEM nor DER. */
@@ -35,6 +37,8 @@ public enum EstError {
     SUBJECT_MISMATCH(403, "CSR subject and subjectAltName must equal those of the client certificate"),
     /** Subject DN too long or otherwise unacceptable. */
     INVALID_SUBJECT(400, "CSR subject is not acceptable"),
+    /** A requested subjectAltName entry is malformed (control characters, wrong lengths, no names). */
+    INVALID_SUBJECT_ALT_NAME(400, "CSR subjectAltName is not acceptable"),
     /** No usable credentials. */
     AUTHENTICATION_REQUIRED(401, "Authentication required"),
     /** Re-enrollment without a client certificate. */

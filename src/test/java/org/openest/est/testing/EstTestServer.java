@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -163,6 +164,21 @@ public final class EstTestServer implements AutoCloseable {
      */
     public URI api(String path) {
         return URI.create("https://localhost:" + port() + "/api/" + path);
+    }
+
+    /**
+     * Sets the TLS connector's idle timeout (Jetty's default: 30 s) for connections accepted from now on, so that
+     * tests of stalled clients stay short. Established connections keep the timeout they were accepted with.
+     *
+     * @param timeout the idle timeout
+     */
+    public void tlsIdleTimeout(Duration timeout) {
+        tls.setIdleTimeout(timeout.toMillis());
+    }
+
+    /** @return the TLS connector's idle timeout */
+    public Duration tlsIdleTimeout() {
+        return Duration.ofMillis(tls.getIdleTimeout());
     }
 
     /** @return the data directory */
