@@ -207,7 +207,8 @@ public final class ConfigLoader {
         EstConfig.Http http = new EstConfig.Http(nonBlank(c, "http.realm"),
                 intRange(c, "http.max-body-bytes", 1024, 16 * 1024 * 1024), bool(c, "http.lenient-content-type"),
                 intRange(c, "http.retry-after-seconds", 1, 86400), list(c, "http.trusted-proxies"),
-                intRange(c, "http.drain-seconds", 0, 3600));
+                intRange(c, "http.drain-seconds", 0, 3600),
+                Values.of(c, "").choice("http.base64-wrap", EstConfig.Base64Wrap.class));
         EstConfig.Limits limits = new EstConfig.Limits(intRange(c, "auth.max-failures", 0, 1000),
                 intRange(c, "auth.max-failures-per-ip", 0, 100_000),
                 Duration.ofSeconds(intRange(c, "auth.failure-window-seconds", 1, 86400)),

@@ -97,7 +97,17 @@ public record EstConfig(Path home, Map<String, Ca> cas, List<Profile> profiles, 
      * @param drainSeconds how long shutdown waits for running requests before closing the database
      */
     public record Http(String realm, long maxBodyBytes, boolean lenientContentType, int retryAfterSeconds,
-                       List<String> trustedProxies, int drainSeconds) {
+                       List<String> trustedProxies, int drainSeconds, Base64Wrap base64Wrap) {
+    }
+
+    /** Line wrapping of base64 response bodies. */
+    public enum Base64Wrap {
+        /** Wrap at 64 columns, except for a request without User-Agent (strongSwan's pki). */
+        AUTO,
+        /** Always wrap at 64 columns. */
+        ALWAYS,
+        /** One line. */
+        NEVER
     }
 
     /**

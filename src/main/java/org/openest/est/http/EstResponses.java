@@ -33,8 +33,8 @@ final class EstResponses {
     }
 
     static void body(HttpServletResponse response, String contentType, byte[] der, EstConfig.Encoding encoding,
-                     boolean cteHeader) throws IOException {
-        byte[] body = encoding == EstConfig.Encoding.DER ? der : CertsOnly.base64(der);
+                     boolean cteHeader, boolean wrap) throws IOException {
+        byte[] body = encoding == EstConfig.Encoding.DER ? der : CertsOnly.base64(der, wrap);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(contentType);
         if (encoding == EstConfig.Encoding.BASE64 && cteHeader) {
@@ -49,12 +49,12 @@ final class EstResponses {
      * RFC 7030 section 4.4.2 / RFC 8951 section 3.2.4: multipart/mixed with the PKCS#8 key and the certs-only
      * certificate. Each part carries its own Content-Transfer-Encoding; the response as a whole has none.
      */
-    static void serverKey(HttpServletResponse response, byte[] pkcs8, byte[] certsOnly, EstConfig.Encoding encoding)
-            throws IOException {
+    static void serverKey(HttpServletResponse response, byte[] pkcs8, byte[] certsOnly, EstConfig.Encoding encoding,
+                          boolean wrap) throws IOException {
         String boundary = "est-" + HexFormat.of().formatHex(randomBytes());
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        part(body, boundary, PKCS8_TYPE, pkcs8, encoding);
-        part(body, boundary, ENROLL_TYPE, certsOnly, encoding);
+        part(body, boundary, PKCS8_TYPE, pkcs8, encoding, wrap);
+        part(body, boundary, ENROLL_TYPE, certsOnly, encoding, wrap);
         body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("multipart/mixed; boundary=" + boundary);
@@ -70,12 +70,12 @@ final class EstResponses {
     }
 
     private static void part(ByteArrayOutputStream body, String boundary, String type, byte[] der,
-                             EstConfig.Encoding encoding) throws IOException {
+                             EstConfig.Encoding encoding, boolean wrap) throws IOException {
         boolean base64 = encoding == EstConfig.Encoding.BASE64;
         String headers = "--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Transfer-Encoding: "
                 + (base64 ? "base64" : "binary") + "\r\n\r\n";
         body.write(headers.getBytes(StandardCharsets.US_ASCII));
-        body.write(base64 ? CertsOnly.base64(der) : der);
+        body.write(base64 ? CertsOnly.base64(der, wrap) : der);
         if (!base64) {
             body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         }

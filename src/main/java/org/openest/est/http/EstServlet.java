@@ -82,14 +82,16 @@ public final class EstServlet extends HttpServlet {
             case "cacerts" -> {
                 if (allowed(method, "GET", response)) {
                     EstResponses.body(response, EstResponses.CACERTS_TYPE, profile.caCerts(),
-                            encoding(profile, anonymousPrincipal(request)), profile.settings().cteHeader());
+                            encoding(profile, anonymousPrincipal(request)), profile.settings().cteHeader(),
+                            wrap(request));
                 }
             }
             case "csrattrs" -> {
                 if (allowed(method, "GET", response)) {
                     if (profile.csrAttrs().isPresent()) {
                         EstResponses.body(response, EstResponses.CSRATTRS_TYPE, profile.csrAttrs().get(),
-                                encoding(profile, anonymousPrincipal(request)), profile.settings().cteHeader());
+                                encoding(profile, anonymousPrincipal(request)), profile.settings().cteHeader(),
+                                wrap(request));
                     } else {
                         EstResponses.noContent(response);
                     }
@@ -169,14 +171,26 @@ public final class EstServlet extends HttpServlet {
             ServerGeneratedKey generated = service.serverKeyGen(caller, csr, profile);
             request.setAttribute(RequestLogFilter.SERIAL, EnrollmentService.serialOf(generated.certificate()));
             EstResponses.serverKey(response, generated.privateKey().getEncoded("DER"),
-                    CertsOnly.encode(List.of(generated.certificate())), encoding);
+                    CertsOnly.encode(List.of(generated.certificate())), encoding, wrap(request));
             return;
         }
         X509Certificate issued = renewal ? service.reenroll(caller, csr, profile)
                 : service.enroll(caller, csr, profile, operation);
         request.setAttribute(RequestLogFilter.SERIAL, EnrollmentService.serialOf(issued));
         EstResponses.body(response, EstResponses.ENROLL_TYPE, CertsOnly.encode(List.of(issued)), encoding,
-                profile.settings().cteHeader());
+                profile.settings().cteHeader(), wrap(request));
+    }
+
+    /**
+     * Whether base64 bodies are wrapped at 64 columns. Why "auto" looks at User-Agent: libest-based clients cannot
+     * read long base64 lines, strongSwan's pki cannot read line breaks, and only the latter sends no User-Agent.
+     */
+    private boolean wrap(HttpServletRequest request) {
+        return switch (endpoint.http().base64Wrap()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> request.getHeader("User-Agent") != null;
+        };
     }
 
     /** The per-client encoding override wins over the profile's (e.g. a gateway that insists on DER). */

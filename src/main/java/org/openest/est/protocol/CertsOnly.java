@@ -51,6 +51,18 @@ public final class CertsOnly {
      * @return ASCII base64 bytes
      */
     public static byte[] base64(byte[] der) {
+        return base64(der, true);
+    }
+
+    /**
+     * @param der the DER bytes
+     * @param wrap true to wrap at 64 columns (see {@link #base64(byte[])}), false for one line ending in LF
+     * @return ASCII base64 bytes
+     */
+    public static byte[] base64(byte[] der, boolean wrap) {
+        if (!wrap) {
+            return (Base64.getEncoder().encodeToString(der) + "\n").getBytes(StandardCharsets.US_ASCII);
+        }
         String text = MIME.encodeToString(der) + "\n";
         return text.getBytes(StandardCharsets.US_ASCII);
     }

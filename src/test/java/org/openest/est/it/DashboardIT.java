@@ -81,7 +81,7 @@ class DashboardIT {
     static TestPki pki;
     static EstHttp http;
     static ChromeDriver driver;
-    static WebDriverWait wait;
+    static org.openqa.selenium.support.ui.Wait<org.openqa.selenium.WebDriver> wait;
 
     static X509Certificate xss;
     static X509Certificate lost;
@@ -119,7 +119,8 @@ class DashboardIT {
         }
 
         driver = chromium();
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        wait = new WebDriverWait(driver, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
     }
 
     /** Headless Chromium from the Debian packages; fails loudly (never skips) when they are missing. */
@@ -377,8 +378,11 @@ class DashboardIT {
         wait.until(d -> "revoked".equals(d.findElement(By.cssSelector("#devices tbody tr")).getAttribute("data-status")));
         new Select(driver.findElement(By.id("status"))).selectByValue("revoked");
         wait.until(ExpectedConditions.textToBe(By.id("page-info"), "1–1 of 1"));
-        assertThat(driver.findElement(By.cssSelector("#devices tbody tr")).getText()).contains("pump-lost")
-                .contains("REVOKED");
+        // the table re-renders after each fetch: read it inside the (stale-tolerant) wait
+        wait.until(d -> {
+            String row = d.findElement(By.cssSelector("#devices tbody tr")).getText();
+            return row.contains("pump-lost") && row.contains("REVOKED");
+        });
         wait.until(ExpectedConditions.textToBe(By.id("count-revoked"), "1"));
 
         HttpResponse<byte[]> crl = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(

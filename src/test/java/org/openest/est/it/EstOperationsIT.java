@@ -262,6 +262,23 @@ class EstOperationsIT {
     }
 
     @Test
+    void base64IsOneLineForAClientWithoutUserAgentLikeStrongSwan() throws Exception {
+        javax.net.ssl.SSLSocketFactory factory = TestPki.sslContext(null, pki.caCertificate()).getSocketFactory();
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) factory.createSocket("localhost",
+                server.port())) {
+            socket.getOutputStream().write(("GET /.well-known/est/cacerts HTTP/1.1\r\nHost: localhost:"
+                    + server.port() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(response).startsWith("HTTP/1.1 200");
+            String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+            assertThat(body).endsWith("\n");
+            assertThat(body.strip()).doesNotContain("\n").hasSizeGreaterThan(64);
+            assertThat(TestPki.parseCertificates(Base64.getDecoder().decode(body.strip())))
+                    .containsExactly(pki.caCertificate());
+        }
+    }
+
+    @Test
     void csrattrsWithoutConfigurationIsNoContent() throws Exception {
         HttpResponse<byte[]> response = anonymous.get(server.est("csrattrs"));
         assertThat(response.statusCode()).isEqualTo(204);
