@@ -22,6 +22,7 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Database.class);
+    private static final int LOCK_WAIT_SECONDS = 25;
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
@@ -59,7 +60,7 @@ public final class Database implements AutoCloseable {
             config.setMinimumIdle(Math.min(2, poolSize));
             config.setPoolName("est-db");
             config.setAutoCommit(true);
-            HikariDataSource pool = new HikariDataSource(config);
+            HikariDataSource pool = openPool(config);
             database = new Database(pool, pool, redact(url));
         }
         try {
@@ -69,6 +70,41 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return database;
+    }
+
+    /**
+     * Opens the pool, waiting out an embedded HSQLDB lock that is still fresh. Why: after a crash (kill -9) or a
+     * quick redeploy the old lock file carries a heartbeat younger than HSQLDB's 10 s limit; HSQLDB takes the lock
+     * over once the heartbeat is stale, so retrying for a little longer than that recovers without any risk of two
+     * live processes sharing the files (a live holder keeps its heartbeat fresh and the start still fails).
+     */
+    private static HikariDataSource openPool(HikariConfig config) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(LOCK_WAIT_SECONDS);
+        while (true) {
+            try {
+                return new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                if (!isHsqldbLockHeld(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.warn("Database files are locked (another process, or one that just died); retrying");
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean isHsqldbLockHeld(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (String.valueOf(cause.getMessage()).contains("lock acquisition failure")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Database lookup(String jndiName) {
