@@ -10,6 +10,8 @@
 #   --smoke       the same pipeline, tiny (1 s scenarios, 2 s warm-up, no PostgreSQL, short JMH): < 90 s once built.
 #   --no-floor / --no-pg / --no-jfr   skip a part.
 #   --scale LIST  registry sizes for PostgreSQL, default 1000,10000,100000.
+#   --serve       only set up and start the benchmark's Tomcat (HSQLDB) and wait, for manual runs of the load
+#                 generator or profiling; prints the port, pid and the LoadGenerator command line.
 # Environment: TOMCAT_VERSION (default 11.0.24), MVN (default mvn), MVN_ARGS, JAVA_HOME,
 #   PGHOST/PGPORT/PGUSER (default 127.0.0.1/5432/postgres, trust auth), BENCH_DB (default estbench).
 # Output: the tables on stdout and in target/bench/report.md (with the machine description and load averages);
@@ -27,7 +29,7 @@ PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
 BENCH_DB=${BENCH_DB:-estbench}
 
-SMOKE=false FLOOR=true PG=true PROFILE=true PORT=
+SMOKE=false FLOOR=true PG=true PROFILE=true PORT= SERVE=false
 DURATION=10 WARMUP=30 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
 MODES=keepalive,newconn SCALE=1000,10000,100000
 while (($#)); do
@@ -36,6 +38,7 @@ while (($#)); do
         --no-floor) FLOOR=false ;;
         --no-pg) PG=false ;;
         --no-jfr) PROFILE=false ;;
+        --serve) SERVE=true ;;
         --port) PORT=$2; shift ;;
         --duration) DURATION=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
@@ -192,6 +195,14 @@ load() {
 STATUS=0
 setup_tomcat
 start_tomcat
+if $SERVE; then
+    echo "port $PORT pid $(<"$PIDFILE") base $BASE"
+    echo "$JAVA -cp '$CP' org.openest.est.bench.LoadGenerator --host localhost --port $PORT --pid $(<"$PIDFILE")" \
+        "--ca $CA --ra-cert $WORK/ra/ra.pem --ra-key $WORK/ra/ra-key.pem --user estuser:estpwd --ops enroll-cert" \
+        "--clients 32 --modes keepalive" | tee "$OUT/serve-command.txt"
+    while kill -0 "$(<"$PIDFILE")" 2>/dev/null; do sleep 1; done
+    exit 0
+fi
 JFR_SCENARIOS=
 $PROFILE && JFR_SCENARIOS=enroll-basic/keepalive/32,enroll-cert/keepalive/32,enroll-cert/newconn/32,reenroll/keepalive/32
 log "load test, HSQLDB (embedded, durable): ops $OPS, clients $CLIENTS, modes $MODES, ${DURATION} s each, warm-up ${WARMUP} s"

@@ -22,16 +22,33 @@ import org.openest.est.protocol.EstException;
  * user is already set; calling {@code login} again would fail), Tomcat does not on unconstrained URLs, so we call
  * {@link HttpServletRequest#login} ourselves. A Basic header that does not authenticate is a 401 even if a client
  * certificate is present: wrong credentials are never silently ignored.
+ *
+ * <p>A Basic user and password that the realm accepted are remembered for a short time ({@link VerifiedCredentials}),
+ * because the realm's PBKDF2 check costs about 100 ms of CPU per request; a failed login forgets the user at once.
  */
 public final class CallerResolver {
     static final String CERT_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
     private final String enrollRole;
+    private final VerifiedCredentials verified;
 
     /**
      * @param enrollRole container role that allows enrolling
      */
     public CallerResolver(String enrollRole) {
+        this(enrollRole, 0);
+    }
+
+    /**
+     * @param enrollRole container role that allows enrolling
+     * @param credentialCacheSeconds how long a realm-verified Basic user and password is remembered (0: never)
+     */
+    public CallerResolver(String enrollRole, int credentialCacheSeconds) {
+        this(enrollRole, new VerifiedCredentials(credentialCacheSeconds, System::nanoTime));
+    }
+
+    CallerResolver(String enrollRole, VerifiedCredentials verified) {
         this.enrollRole = enrollRole;
+        this.verified = verified;
     }
 
     /**
@@ -52,7 +69,8 @@ public final class CallerResolver {
             throw new EstException(EstError.AUTHENTICATION_REQUIRED, "malformed credentials");
         }
         if (user == null && basic) {
-            user = login(request, header.substring(6).trim());
+            VerifiedCredentials.Verified login = login(request, header.substring(6).trim());
+            return new Caller(login.principal(), Caller.AuthMethod.PASSWORD, certificate, login.enrollRole(), ip);
         }
         if (user != null) {
             return new Caller(user, Caller.AuthMethod.PASSWORD, certificate, request.isUserInRole(enrollRole), ip);
@@ -76,7 +94,7 @@ public final class CallerResolver {
         return Optional.empty();
     }
 
-    private static String login(HttpServletRequest request, String encoded) throws EstException {
+    private VerifiedCredentials.Verified login(HttpServletRequest request, String encoded) throws EstException {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
@@ -88,12 +106,21 @@ public final class CallerResolver {
             throw new EstException(EstError.AUTHENTICATION_REQUIRED, "malformed Basic credentials");
         }
         String user = decoded.substring(0, colon);
+        String password = decoded.substring(colon + 1);
+        Optional<VerifiedCredentials.Verified> known = verified.lookup(user, password);
+        if (known.isPresent()) {
+            return known.get();
+        }
         try {
-            request.login(user, decoded.substring(colon + 1));
+            request.login(user, password);
         } catch (ServletException e) {
+            verified.failed(user);
             throw new EstException(EstError.AUTHENTICATION_REQUIRED, "invalid user name or password");
         }
         String authenticated = request.getRemoteUser();
-        return authenticated != null ? authenticated : user;
+        String principal = authenticated != null ? authenticated : user;
+        boolean role = request.isUserInRole(enrollRole);
+        verified.remember(user, password, principal, role);
+        return new VerifiedCredentials.Verified(user, principal, role, 0);
     }
 }

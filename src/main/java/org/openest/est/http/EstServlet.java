@@ -41,7 +41,7 @@ public final class EstServlet extends HttpServlet {
             throw new ServletException("EST application was not initialised (see the log for the cause)");
         }
         errors = new ErrorResponder(endpoint.http().realm(), endpoint.http().retryAfterSeconds());
-        callers = new CallerResolver(endpoint.auth().enrollRole());
+        callers = new CallerResolver(endpoint.auth().enrollRole(), endpoint.auth().credentialCacheSeconds());
     }
 
     @Override
