@@ -30,7 +30,7 @@ export PGHOST PGPORT PGUSER
 BENCH_DB=${BENCH_DB:-estbench}
 
 SMOKE=false FLOOR=true PG=true PROFILE=true PORT= SERVE=false
-DURATION=10 WARMUP=30 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
+DURATION=10 WARMUP=60 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
 MODES=keepalive,newconn SCALE=1000,10000,100000
 while (($#)); do
     case $1 in
