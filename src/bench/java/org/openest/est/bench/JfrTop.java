@@ -32,7 +32,10 @@ public final class JfrTop {
                 "EnrollmentService.issuedBy", "EnrollmentService.checkUsable"));
         CATEGORIES.put("registry (JDBI/JDBC/DB)", List.of("org.openest.est.store", "org.jdbi", "org.hsqldb",
                 "org.postgresql", "com.zaxxer"));
-        CATEGORIES.put("logging", List.of("org.apache.logging", "org.apache.juli", "AccessLogValve"));
+        // Not "org.apache.logging" or "AccessLogValve" alone: Log4jServletFilter and AccessLogValve.invoke wrap every
+        // request; only the logging calls themselves count.
+        CATEGORIES.put("logging", List.of("org.apache.logging.log4j.core.", "org.apache.logging.log4j.spi.",
+                "AbstractAccessLogValve.log", "org.apache.juli.FileHandler"));
         CATEGORIES.put("certs-only PKCS#7 + PEM", List.of("CertsOnly", "DevPki.pem"));
         CATEGORIES.put("CSR decode / policy", List.of("CsrDecoder", "IssuancePolicy", "CsrNames"));
         CATEGORIES.put("TLS records (encrypt/decrypt)", List.of("sun.security.ssl", "com.sun.crypto.provider"));

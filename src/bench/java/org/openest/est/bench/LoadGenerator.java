@@ -152,9 +152,21 @@ public final class LoadGenerator {
                     continue; // only the handshake reference
                 }
                 for (int c : clients) {
-                    String name = op + "/" + mode + "/" + c;
-                    runScenario(op, mode, c, duration, max, true, jfr.contains(name) ? name : null);
+                    runScenario(op, mode, c, duration, max, true, null);
                 }
+            }
+        }
+        // Profiles after all measurements, in passes of their own: starting a JFR recording deoptimises compiled
+        // code (JDBI's JFR event class is retransformed), which costs the next seconds' throughput. So a first
+        // recording starts (no file) 20 s before the recorded one and runs alongside it.
+        for (String name : jfr) {
+            String[] parts = name.split("/");
+            if (parts.length == 3) {
+                out.println("load: profiling " + name);
+                jcmd("JFR.start", "name=prime", "settings=profile");
+                runScenario(parts[0], parts[1], Integer.parseInt(parts[2]), 20, max, false, null);
+                runScenario(parts[0], parts[1], Integer.parseInt(parts[2]), 20, max, false, name);
+                jcmd("JFR.stop", "name=prime");
             }
         }
         printTable();
