@@ -30,7 +30,7 @@ export PGHOST PGPORT PGUSER
 BENCH_DB=${BENCH_DB:-estbench}
 
 SMOKE=false FLOOR=true PG=true PROFILE=true PORT= SERVE=false
-DURATION=10 WARMUP=60 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
+MAX=25000 DURATION=10 WARMUP=60 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
 MODES=keepalive,newconn SCALE=1000,10000,100000
 while (($#)); do
     case $1 in
@@ -52,7 +52,7 @@ while (($#)); do
     shift
 done
 if $SMOKE; then
-    DURATION=1 WARMUP=2 CLIENTS=${CLIENTS/1,8,32,128/1,8} PG=false PROFILE=false
+    DURATION=1 WARMUP=2 CLIENTS=${CLIENTS/1,8,32,128/1,8} PG=false PROFILE=false MAX=2000
 fi
 
 START=$SECONDS
@@ -67,6 +67,7 @@ REPORT=$OUT/report.md
 # ---------------------------------------------------------------------------------------------------------------
 # Build: the WAR, the bench classes (src/bench/java, -Pbench) and their classpath.
 log "building (mvn -Pbench package, tests skipped)"
+rm -rf "$ROOT/target/classes" # no stale resources (e.g. a deleted migration) in the WAR
 (cd "$ROOT" && "$MVN" -q -B "${MVN_EXTRA[@]}" -Pbench -DskipTests package dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt") >"$OUT/build.log" 2>&1 ||
     { tail -n 50 "$OUT/build.log" >&2; die "build failed"; }
@@ -207,14 +208,14 @@ JFR_SCENARIOS=
 $PROFILE && JFR_SCENARIOS=enroll-basic/keepalive/32,enroll-cert/keepalive/32,enroll-cert/newconn/32,reenroll/keepalive/32
 log "load test, HSQLDB (embedded, durable): ops $OPS, clients $CLIENTS, modes $MODES, ${DURATION} s each, warm-up ${WARMUP} s"
 rm -f "$OUT"/*.jfr
-load --ops "$OPS" --clients "$CLIENTS" --modes "$MODES" --duration "$DURATION" --warmup "$WARMUP" \
+load --ops "$OPS" --clients "$CLIENTS" --modes "$MODES" --duration "$DURATION" --warmup "$WARMUP" --max "$MAX" \
     ${FLOOR_FILES:+--floor "$FLOOR_FILES"} --jfr-dir "$OUT" --jfr-scenarios "${JFR_SCENARIOS:-none}" \
     --out "$OUT/load.md" >"$OUT/load.log" 2>&1 || STATUS=1
 cat "$OUT/load.log"
 {
     echo "## Load test: Tomcat $TOMCAT_VERSION, HSQLDB file database (durable), EC P-256 CA and TLS key"
     echo
-    echo "${DURATION} s (or 25000 requests) per scenario after ${WARMUP} s of warm-up; latencies are per request, measured by the client."
+    echo "${DURATION} s (or $MAX requests) per scenario after ${WARMUP} s of warm-up; latencies are per request, measured by the client."
     echo
     cat "$OUT/load.md"
     echo
