@@ -8,7 +8,7 @@
 #                 simplereenroll (device certificates), 1/8/32/128 clients, keep-alive and a new TLS handshake per
 #                 request; JFR profiles of the main scenarios; then PostgreSQL at 1k/10k/100k devices. ~25 min.
 #   --smoke       the same pipeline, tiny (1 s scenarios, 2 s warm-up, no PostgreSQL, short JMH): < 90 s once built.
-#   --no-floor / --no-pg / --no-jfr   skip a part.
+#   --no-floor / --no-load / --no-pg / --no-jfr   skip a part (--no-load: the HSQLDB load matrix).
 #   --scale LIST  registry sizes for PostgreSQL, default 1000,10000,100000.
 #   --serve       only set up and start the benchmark's Tomcat (HSQLDB) and wait, for manual runs of the load
 #                 generator or profiling; prints the port, pid and the LoadGenerator command line.
@@ -29,7 +29,7 @@ PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
 BENCH_DB=${BENCH_DB:-estbench}
 
-SMOKE=false FLOOR=true PG=true PROFILE=true PORT= SERVE=false
+SMOKE=false FLOOR=true LOAD=true PG=true PROFILE=true PORT= SERVE=false
 MAX=25000 DURATION=10 WARMUP=60 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
 MODES=keepalive,newconn SCALE=1000,10000,100000
 while (($#)); do
@@ -37,6 +37,7 @@ while (($#)); do
         --smoke) SMOKE=true ;;
         --no-floor) FLOOR=false ;;
         --no-pg) PG=false ;;
+        --no-load) LOAD=false ;;
         --no-jfr) PROFILE=false ;;
         --serve) SERVE=true ;;
         --port) PORT=$2; shift ;;
@@ -67,7 +68,7 @@ REPORT=$OUT/report.md
 # ---------------------------------------------------------------------------------------------------------------
 # Build: the WAR, the bench classes (src/bench/java, -Pbench) and their classpath.
 log "building (mvn -Pbench package, tests skipped)"
-rm -rf "$ROOT/target/classes" # no stale resources (e.g. a deleted migration) in the WAR
+rm -rf "$ROOT/target/classes" "$ROOT/target/est" # no stale resources (e.g. a deleted migration) in the WAR
 (cd "$ROOT" && "$MVN" -q -B "${MVN_EXTRA[@]}" -Pbench -DskipTests package dependency:build-classpath \
     -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt") >"$OUT/build.log" 2>&1 ||
     { tail -n 50 "$OUT/build.log" >&2; die "build failed"; }
@@ -204,6 +205,7 @@ if $SERVE; then
     while kill -0 "$(<"$PIDFILE")" 2>/dev/null; do sleep 1; done
     exit 0
 fi
+if $LOAD; then
 JFR_SCENARIOS=
 $PROFILE && JFR_SCENARIOS=enroll-basic/keepalive/32,enroll-cert/keepalive/32,enroll-cert/newconn/32,reenroll/keepalive/32
 log "load test, HSQLDB (embedded, durable): ops $OPS, clients $CLIENTS, modes $MODES, ${DURATION} s each, warm-up ${WARMUP} s"
@@ -229,6 +231,7 @@ for jfr in "$OUT"/*.jfr; do
         echo
     } >>"$REPORT"
 done
+fi
 stop_tomcat
 
 # ---------------------------------------------------------------------------------------------------------------
