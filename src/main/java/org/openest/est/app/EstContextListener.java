@@ -125,7 +125,8 @@ public final class EstContextListener implements ServletContextListener {
             CallerResolver callers = new CallerResolver(config.auth().enrollRole(),
                     new LoginThrottle(limits.maxFailuresPerUser(), limits.maxFailuresPerIp(), limits.failureWindow(),
                             limits.lockout(), limits.trackedClients(), millis),
-                    proxies, new ForwardedCertificates(proxies, ourCas, Clock.systemUTC()), metrics);
+                    proxies, new ForwardedCertificates(proxies, ourCas, Clock.systemUTC()), metrics,
+                    config.auth().credentialCacheSeconds());
             EnrollmentRateLimit enrollmentLimit = new EnrollmentRateLimit(limits.enrollmentsPerMinute(),
                     limits.trackedClients(), millis);
             context.setAttribute(EstEndpoint.ATTRIBUTE, new EstEndpoint(enrollment, decoder, Map.copyOf(byLabel),

@@ -41,7 +41,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A CA whose key is held in this JVM, signing with Bouncy Castle. Thread-safe: no shared mutable state besides the
- * thread-safe {@link SecureRandom}; no lock around signing.
+ * thread-safe {@link SecureRandom}; no lock around signing. (A {@link JcaX509ExtensionUtils} is not thread-safe: it
+ * holds one SHA-1 MessageDigest, so each issue uses its own.)
  */
 public final class LocalCa implements CertificateAuthority {
     /** Issued certificates start slightly in the past so devices with a lagging clock accept them. */
@@ -52,7 +53,7 @@ public final class LocalCa implements CertificateAuthority {
     private final X509CertificateHolder certificateHolder;
     private final List<X509Certificate> chain;
     private final JcaContentSignerBuilder signerBuilder;
-    private final JcaX509ExtensionUtils extensionUtils;
+    private final org.bouncycastle.asn1.x509.AuthorityKeyIdentifier authorityKeyIdentifier;
     private final SecureRandom random = new SecureRandom();
     private final List<String> crlUrls;
     private final List<String> ocspUrls;
@@ -77,7 +78,7 @@ public final class LocalCa implements CertificateAuthority {
         this.chain = List.copyOf(material.chain());
         try {
             this.certificateHolder = new X509CertificateHolder(certificate.getEncoded());
-            this.extensionUtils = new JcaX509ExtensionUtils();
+            this.authorityKeyIdentifier = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate);
         } catch (java.io.IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("CA certificate cannot be encoded", e);
         }
@@ -122,9 +123,8 @@ public final class LocalCa implements CertificateAuthority {
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             }
             builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    extensionUtils.createSubjectKeyIdentifier(request.publicKey()));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    extensionUtils.createAuthorityKeyIdentifier(certificate));
+                    new JcaX509ExtensionUtils().createSubjectKeyIdentifier(request.publicKey()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
             if (request.subjectAltName().isPresent()) {
                 boolean critical = request.subject().equals(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]));
                 builder.addExtension(Extension.subjectAlternativeName, critical, request.subjectAltName().get());

@@ -218,7 +218,8 @@ public final class ConfigLoader {
 
         EstConfig.Auth auth = new EstConfig.Auth(nonBlank(c, "auth.enroll-role"), bool(c, "auth.ra-by-eku"),
                 pattern(Values.of(c, ""), "auth.ra-subject-pattern"), optional(c, "auth.ra-issuer"),
-                encodingOverrides(string(c, "encoding.clients")));
+                encodingOverrides(string(c, "encoding.clients")),
+                intRange(c, "auth.credential-cache-seconds", 0, 300));
 
         String url = string(c, "database.url");
         if (url.isBlank()) {

@@ -126,7 +126,8 @@ public record EstConfig(Path home, Map<String, Ca> cas, List<Profile> profiles, 
 
     /** Authentication and authorisation. */
     public record Auth(String enrollRole, boolean raByEku, Optional<Pattern> raSubjectPattern,
-                       Optional<String> raIssuer, Map<String, Encoding> encodingByClient) {
+                       Optional<String> raIssuer, Map<String, Encoding> encodingByClient,
+                       int credentialCacheSeconds) {
     }
 
     /**

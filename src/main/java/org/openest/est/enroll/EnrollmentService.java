@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
@@ -12,7 +11,9 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -20,10 +21,8 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.openest.est.ca.CertificateAuthority;
 import org.openest.est.ca.Crypto;
@@ -49,9 +48,22 @@ public final class EnrollmentService {
     private static final Logger AUDIT = LogManager.getLogger("est.audit");
     private static final Logger LOG = LogManager.getLogger(EnrollmentService.class);
 
+    /** Verified (certificate, issuing CA) pairs kept at most; then the memory starts over. */
+    static final int VERIFIED_ISSUES = 4096;
+
     private final Registry registry;
     private final CsrDecoder decoder;
     private final EstConfig.Auth auth;
+    /**
+     * Client certificates whose signature by a CA has been verified. A signature check is a pure function of the two
+     * certificates' DER (equality of X509Certificate is DER equality), so a positive answer stays true; validity
+     * dates and revocation are still checked on every request. Saves one ECDSA/RSA verification per request of
+     * certificate-authenticated clients (RA gateways, re-enrolling devices).
+     */
+    private final Map<VerifiedIssue, Boolean> verifiedIssues = new ConcurrentHashMap<>();
+
+    private record VerifiedIssue(X509Certificate certificate, X509Certificate ca) {
+    }
 
     /**
      * @param registry the device registry
@@ -369,10 +381,10 @@ public final class EnrollmentService {
             return false;
         }
         try {
-            ExtendedKeyUsage eku = ExtendedKeyUsage.fromExtensions(
-                    new X509CertificateHolder(certificate.getEncoded()).getExtensions());
-            return eku != null && eku.hasKeyPurposeId(KeyPurposeId.id_kp_cmcRA);
-        } catch (CertificateEncodingException | IOException | IllegalArgumentException e) {
+            // The JDK parses the extension once per certificate object; no re-parse of the whole certificate.
+            List<String> eku = certificate.getExtendedKeyUsage();
+            return eku != null && eku.contains(KeyPurposeId.id_kp_cmcRA.getId());
+        } catch (java.security.cert.CertificateParsingException e) {
             return false;
         }
     }
@@ -385,17 +397,28 @@ public final class EnrollmentService {
         };
     }
 
-    private static boolean issuedBy(X509Certificate certificate, CertificateAuthority ca) {
+    private boolean issuedBy(X509Certificate certificate, CertificateAuthority ca) {
         X500Name caSubject = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
         if (!X500Name.getInstance(certificate.getIssuerX500Principal().getEncoded()).equals(caSubject)) {
             return false;
         }
+        if (certificate.getBasicConstraints() >= 0) {
+            return false;
+        }
+        VerifiedIssue key = new VerifiedIssue(certificate, ca.certificate());
+        if (verifiedIssues.containsKey(key)) {
+            return true;
+        }
         try {
             certificate.verify(ca.certificate().getPublicKey(), Crypto.provider());
-            return certificate.getBasicConstraints() < 0;
         } catch (GeneralSecurityException e) {
             return false;
         }
+        if (verifiedIssues.size() >= VERIFIED_ISSUES) {
+            verifiedIssues.clear();
+        }
+        verifiedIssues.put(key, Boolean.TRUE);
+        return true;
     }
 
     /**

@@ -49,6 +49,7 @@ public final class CallerResolver {
     private final TrustedProxies proxies;
     private final ForwardedCertificates forwarded;
     private final EstMetrics metrics;
+    private final VerifiedCredentials verified;
 
     /** The user name and password of a Basic header; the password is handed to the container only. */
     private record Credentials(String user, String password) {
@@ -68,9 +69,11 @@ public final class CallerResolver {
      * @param proxies trusted proxies (client address from X-Forwarded-For)
      * @param forwarded forwarded client certificates
      * @param metrics where failed logins are counted
+     * @param credentialCacheSeconds how long a realm-verified Basic user and password is remembered (0: never)
      */
     public CallerResolver(String enrollRole, LoginThrottle throttle, TrustedProxies proxies,
-                          ForwardedCertificates forwarded, EstMetrics metrics) {
+                          ForwardedCertificates forwarded, EstMetrics metrics, int credentialCacheSeconds) {
+        this.verified = new VerifiedCredentials(credentialCacheSeconds, System::nanoTime);
         this.enrollRole = enrollRole;
         this.throttle = throttle;
         this.proxies = proxies;
@@ -95,6 +98,14 @@ public final class CallerResolver {
             if (wait.isPresent()) {
                 throw new EstException(EstError.LOCKED_OUT, null, wait.getAsLong());
             }
+            // The realm's PBKDF2 check costs ~100 ms of CPU: a user and password it accepted moments ago is
+            // remembered (VerifiedCredentials; a failed login forgets the user at once).
+            Optional<VerifiedCredentials.Verified> known = verified.lookup(credentials.user(), credentials.password());
+            if (known.isPresent()) {
+                throttle.success(ip, credentials.user());
+                return new Caller(known.get().principal(), Caller.AuthMethod.PASSWORD, certificate,
+                        known.get().enrollRole(), ip);
+            }
         }
         String user;
         try {
@@ -107,6 +118,7 @@ public final class CallerResolver {
             user = login(request, credentials, ip);
         } else if (user != null && credentials != null) {
             throttle.success(ip, credentials.user());
+            verified.remember(credentials.user(), credentials.password(), user, request.isUserInRole(enrollRole));
         }
         if (user != null) {
             return new Caller(user, Caller.AuthMethod.PASSWORD, certificate, request.isUserInRole(enrollRole), ip);
@@ -181,11 +193,14 @@ public final class CallerResolver {
             request.login(credentials.user(), credentials.password());
         } catch (ServletException e) {
             throttle.failure(ip, credentials.user());
+            verified.failed(credentials.user());
             metrics.authFailure();
             throw new EstException(EstError.AUTHENTICATION_REQUIRED, "invalid user name or password");
         }
         throttle.success(ip, credentials.user());
         String authenticated = request.getRemoteUser();
-        return authenticated != null ? authenticated : credentials.user();
+        String principal = authenticated != null ? authenticated : credentials.user();
+        verified.remember(credentials.user(), credentials.password(), principal, request.isUserInRole(enrollRole));
+        return principal;
     }
 }

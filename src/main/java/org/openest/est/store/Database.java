@@ -126,10 +126,21 @@ public final class Database implements AutoCloseable {
     private void migrate() {
         Flyway.configure(Database.class.getClassLoader())
                 .dataSource(dataSource)
-                .locations("classpath:db/migration")
+                // Common migrations, plus the ones for this database only (e.g. PostgreSQL's trigram search index).
+                .locations("classpath:db/migration", "classpath:db/vendor/" + vendor())
                 .load()
                 .migrate();
         LOG.info("Registry database ready: {}", description);
+    }
+
+    /** @return "postgresql", "hsqldb", ...: the folder of db/vendor with this database's own migrations */
+    private String vendor() {
+        try (Connection connection = dataSource.getConnection()) {
+            return connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                    .replaceAll("[^a-z0-9]", "").replace("hsqldatabaseengine", "hsqldb");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the database product name", e);
+        }
     }
 
     /** @return the Jdbi over this database */
