@@ -78,6 +78,11 @@ else
     fail "burst did not reach the kill point"
 fi
 sleep 0.5
+# Never lose track of a server that is still alive (the burst may have failed before its kill point).
+if kill -0 "$pid" 2>/dev/null && [[ $(ps -o stat= -p "$pid" 2>/dev/null | tr -d ' ') != Z* ]]; then
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
+fi
 # Gone or a zombie (killed, not yet reaped by its parent): either way it runs no more.
 state=$(ps -o stat= -p "$pid" 2>/dev/null | tr -d ' ' || true)
 if [[ -z $state || $state == Z* ]]; then pass "server process is dead"; else fail "server still running after SIGKILL ($state)"; fi
