@@ -270,6 +270,15 @@ log "Tomcat $TOMCAT_VERSION answers"
 config_accepted() {
     ! grep -E 'failed to set property|did not find a matching property|[Uu]nknown property|Ignoring unknown' "$BASE/logs/catalina.out"
 }
+# The development tomcat-users.xml has a demo admin (estadmin/estadminpwd): it must really log in.
+admin_demo_login() {
+    local code
+    code=$(http admin-demo -u estadmin:estadminpwd "https://localhost:$PORT/api/summary")
+    expect_status admin-demo 200 "$code"
+}
+if grep -q 'username="estadmin"' "$BASE/conf/tomcat-users.xml"; then
+    check "demo admin estadmin logs in: GET /api/summary 200" admin_demo_login
+fi
 check "Tomcat set every server.xml / context.xml attribute (no 'failed to set property')" config_accepted
 check "context.xml est.config -> conf/est.properties read: GET iqe/cacerts is 200 raw DER PKCS#7" iqe_label_der
 [[ $DEPLOY == manager ]] && check "manager: /manager/text/list shows / running" manager_lists_root
