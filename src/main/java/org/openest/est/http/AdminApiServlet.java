@@ -65,7 +65,7 @@ public final class AdminApiServlet extends HttpServlet {
         } catch (BadRequest e) {
             json(response, 400, Map.of("error", e.getMessage()));
         } catch (RuntimeException e) {
-            new ErrorResponder("est", 60).internal(response, RequestLogFilter.requestId(request), e);
+            ErrorResponder.internal(response, RequestLogFilter.requestId(request), e);
         }
     }
 

@@ -79,7 +79,7 @@ public final class ErrorResponder {
      * @param allow allowed method
      * @throws IOException if writing fails
      */
-    public void methodNotAllowed(HttpServletResponse response, String allow) throws IOException {
+    public static void methodNotAllowed(HttpServletResponse response, String allow) throws IOException {
         response.resetBuffer();
         response.setHeader("Allow", allow);
         write(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, EstError.METHOD_NOT_ALLOWED.reason()
@@ -95,7 +95,7 @@ public final class ErrorResponder {
      * @param failure what went wrong
      * @throws IOException if writing fails
      */
-    public void internal(HttpServletResponse response, String requestId, Throwable failure) throws IOException {
+    public static void internal(HttpServletResponse response, String requestId, Throwable failure) throws IOException {
         LOG.error("Internal error, request {}", requestId, failure);
         if (response.isCommitted()) {
             return;

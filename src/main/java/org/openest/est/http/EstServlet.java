@@ -54,7 +54,7 @@ public final class EstServlet extends HttpServlet {
         } catch (EstException e) {
             errors.send(response, e, RequestLogFilter.requestId(request));
         } catch (RuntimeException e) {
-            errors.internal(response, RequestLogFilter.requestId(request), e);
+            ErrorResponder.internal(response, RequestLogFilter.requestId(request), e);
         }
     }
 
@@ -227,7 +227,7 @@ public final class EstServlet extends HttpServlet {
         if (method.equals(allowed)) {
             return true;
         }
-        errors.methodNotAllowed(response, allowed);
+        ErrorResponder.methodNotAllowed(response, allowed);
         return false;
     }
 

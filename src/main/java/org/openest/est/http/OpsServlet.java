@@ -39,7 +39,7 @@ public final class OpsServlet extends HttpServlet {
         request.setAttribute(RequestLogFilter.OPERATION, request.getServletPath().substring(1));
         try {
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                new ErrorResponder("est", 60).methodNotAllowed(response, "GET, HEAD");
+                ErrorResponder.methodNotAllowed(response, "GET, HEAD");
                 return;
             }
             if (request.getServletPath().equals("/metrics")) {
@@ -56,7 +56,7 @@ public final class OpsServlet extends HttpServlet {
             view.put("ca", state(health.ca()));
             send(response, health.up() ? 200 : 503, "application/json", JSON.writeValueAsBytes(view), method);
         } catch (RuntimeException e) {
-            new ErrorResponder("est", 60).internal(response, RequestLogFilter.requestId(request), e);
+            ErrorResponder.internal(response, RequestLogFilter.requestId(request), e);
         }
     }
 

@@ -52,7 +52,7 @@ public final class RevocationServlet extends HttpServlet {
                 ocsp(request, path, method, response);
             }
         } catch (RuntimeException e) {
-            new ErrorResponder("est", 60).internal(response, RequestLogFilter.requestId(request), e);
+            ErrorResponder.internal(response, RequestLogFilter.requestId(request), e);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.openest.est.store;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -115,7 +114,7 @@ public final class Fleet {
                     return dao.crlNumber(issuer);
                 });
             } catch (UnableToExecuteStatementException e) {
-                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState()))) {
+                if (attempt >= 3 || !Registry.isUniqueViolation(e)) {
                     throw e;
                 }
             }

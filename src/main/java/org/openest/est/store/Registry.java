@@ -259,7 +259,8 @@ public final class Registry {
         }
     }
 
-    private static boolean isUniqueViolation(Throwable e) {
+    /** @return true if a unique constraint was violated (SQLSTATE 23505 on HSQLDB and PostgreSQL alike) */
+    static boolean isUniqueViolation(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
                 return true;
