@@ -61,7 +61,10 @@ public final class AdminApiServlet extends HttpServlet {
         request.setAttribute(RequestLogFilter.OPERATION, "api" + path);
         request.setAttribute(RequestLogFilter.PRINCIPAL, request.getRemoteUser());
         try {
-            route(request, response, path, method);
+            // Read the (small) body before any answer: answering a refusal with request bytes unread makes the
+            // container close the connection, which a client reusing it sees as a reset.
+            byte[] body = method.equals("GET") || method.equals("HEAD") ? new byte[0] : readBody(request);
+            route(request, response, path, method, body);
         } catch (BadRequest e) {
             json(response, 400, Map.of("error", e.getMessage()));
         } catch (RuntimeException e) {
@@ -69,8 +72,8 @@ public final class AdminApiServlet extends HttpServlet {
         }
     }
 
-    private void route(HttpServletRequest request, HttpServletResponse response, String path, String method)
-            throws IOException {
+    private void route(HttpServletRequest request, HttpServletResponse response, String path, String method,
+                       byte[] requestBody) throws IOException {
         FleetService fleet = endpoint.fleet();
         Matcher device = DEVICE.matcher(path);
         Matcher revoke = REVOKE.matcher(path);
@@ -103,7 +106,7 @@ public final class AdminApiServlet extends HttpServlet {
                 }
             }
         } else if (revoke.matches() && allowed(method, "POST", response) && csrfSafe(request, response, true)) {
-            revoke(request, response, revoke.group(1));
+            revoke(request, response, revoke.group(1), requestBody);
         } else if (path.equals("/pending") && allowed(method, "GET", response)) {
             List<Map<String, Object>> items = new ArrayList<>();
             for (PendingRequest pending : endpoint.enrollment().pendingRequests()) {
@@ -145,8 +148,9 @@ public final class AdminApiServlet extends HttpServlet {
         json(response, 200, body);
     }
 
-    private void revoke(HttpServletRequest request, HttpServletResponse response, String serial) throws IOException {
-        JsonNode body = readJson(request);
+    private void revoke(HttpServletRequest request, HttpServletResponse response, String serial, byte[] json)
+            throws IOException {
+        JsonNode body = parseJson(json);
         String reasonText = body.path("reason").isString() ? body.path("reason").asString() : "unspecified";
         int reason = RevocationReasons.parse(reasonText)
                 .orElseThrow(() -> new BadRequest("unknown or unsupported revocation reason"));
@@ -162,7 +166,7 @@ public final class AdminApiServlet extends HttpServlet {
         }
     }
 
-    private static JsonNode readJson(HttpServletRequest request) throws IOException {
+    private static byte[] readBody(HttpServletRequest request) throws IOException {
         if (request.getContentLengthLong() > MAX_BODY) {
             throw new BadRequest("request body too large");
         }
@@ -171,6 +175,12 @@ public final class AdminApiServlet extends HttpServlet {
             if (bytes.length > MAX_BODY) {
                 throw new BadRequest("request body too large");
             }
+            return bytes;
+        }
+    }
+
+    private static JsonNode parseJson(byte[] bytes) {
+        try {
             return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
         } catch (JacksonException e) {
             throw new BadRequest("request body is not valid JSON");
