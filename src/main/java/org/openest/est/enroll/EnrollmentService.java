@@ -279,7 +279,7 @@ public final class EnrollmentService {
     private X509Certificate issue(Caller caller, IssueRequest request, EnrollmentProfile profile, String operation,
                                   String renewalOf, Registry.OnDuplicate onDuplicate) throws EstException {
         String subject = CsrNames.rfc2253(request.subject());
-        String issuer = profile.ca().certificate().getSubjectX500Principal().getName(X500Principal.RFC2253);
+        String issuer = issuerName(profile.ca());
         if (onDuplicate == Registry.OnDuplicate.REJECT && currentValid(subject, issuer).isPresent()) {
             throw new EstException(EstError.DUPLICATE); // cheap pre-check; the transaction below decides
         }
@@ -329,7 +329,7 @@ public final class EnrollmentService {
 
     private X509Certificate currentCertificateOf(PKCS10CertificationRequest csr, CertificateAuthority ca)
             throws EstException {
-        String issuer = ca.certificate().getSubjectX500Principal().getName(X500Principal.RFC2253);
+        String issuer = issuerName(ca);
         CertificateRecord current = currentValid(CsrNames.rfc2253(csr.getSubject()), issuer)
                 .orElseThrow(() -> new EstException(EstError.FORBIDDEN, "no valid certificate to renew for subject"));
         return parsePem(current.pem());
@@ -345,8 +345,14 @@ public final class EnrollmentService {
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
             throw new EstException(EstError.CERT_NOT_USABLE, "not currently valid");
         }
-        Optional<CertificateRecord> record = lookup(ca.certificate(), serialOf(client));
-        if (record.isPresent() && record.get().revoked()) {
+        boolean revoked;
+        try {
+            revoked = registry.isRevoked(issuerName(ca), serialOf(client));
+        } catch (RuntimeException e) {
+            LOG.error("Registry read failed", e);
+            throw new EstException(EstError.UNAVAILABLE, "registry unavailable");
+        }
+        if (revoked) {
             throw new EstException(EstError.CERT_NOT_USABLE, "revoked");
         }
     }
@@ -419,6 +425,11 @@ public final class EnrollmentService {
         }
         verifiedIssues.put(key, Boolean.TRUE);
         return true;
+    }
+
+    /** @return the CA's subject as the registry stores issuers (RFC 2253) */
+    private static String issuerName(CertificateAuthority ca) {
+        return ca.certificate().getSubjectX500Principal().getName(X500Principal.RFC2253);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -18,6 +19,19 @@ public final class Registry {
     /** RFC 5280 CRLReason superseded. */
     public static final int SUPERSEDED = 4;
     private final Jdbi jdbi;
+
+    private static final String FIND_DEVICE = "SELECT id, current_serial FROM device WHERE subject = :subject";
+    private static final String INSERT_DEVICE = "INSERT INTO device (subject, status, current_serial, created_at,"
+            + " updated_at) VALUES (:subject, 'ACTIVE', :serial, :now, :now)";
+    private static final String INSERT_CERTIFICATE = "INSERT INTO certificate (serial, issuer, device_id, subject, san,"
+            + " not_before, not_after, pem, principal, auth_method, client_ip, label, operation, issued_at, renewal_of,"
+            + " status) VALUES (:serial, :issuer, :deviceId, :subject, :san, :notBefore, :notAfter, :pem, :principal,"
+            + " :authMethod, :clientIp, :label, :operation, :issuedAt, :renewalOf, :status)";
+    private static final String STATUS = "SELECT status FROM certificate WHERE issuer = :issuer AND serial = :serial";
+    /** Compare-and-set: 0 rows when another transaction changed the current certificate meanwhile. */
+    private static final String SET_CURRENT = "UPDATE device SET current_serial = :serial, status = 'ACTIVE',"
+            + " updated_at = :now WHERE id = :id"
+            + " AND COALESCE(current_serial, '') = COALESCE(CAST(:expected AS VARCHAR(64)), '')";
 
     /**
      * @param jdbi a Jdbi with the SqlObject plugin installed, over a migrated database
@@ -49,35 +63,7 @@ public final class Registry {
     public CertificateRecord recordIssued(CertificateRecord certificate, OnDuplicate onDuplicate) {
         for (int attempt = 1;; attempt++) {
             try {
-                return jdbi.inTransaction(handle -> {
-                    RegistryDao dao = handle.attach(RegistryDao.class);
-                    Instant now = certificate.issuedAt();
-                    Optional<DeviceRecord> device = dao.findDevice(certificate.subject());
-                    long deviceId = device.map(DeviceRecord::id)
-                            .orElseGet(() -> dao.insertDevice(certificate.subject(), now));
-                    String previous = device.map(DeviceRecord::currentSerial).orElse(null);
-                    if (previous != null && onDuplicate != OnDuplicate.ALLOW) {
-                        Optional<CertificateRecord> current = dao.findCertificate(certificate.issuer(), previous);
-                        boolean valid = current.isPresent() && !current.get().revoked()
-                                && current.get().notAfter().isAfter(now);
-                        if (valid && onDuplicate == OnDuplicate.REJECT) {
-                            throw new DuplicateCertificateException(previous);
-                        }
-                        if (valid) {
-                            dao.revoke(certificate.issuer(), previous, SUPERSEDED, now);
-                        }
-                    }
-                    CertificateRecord stored = new CertificateRecord(certificate.serial(), certificate.issuer(),
-                            deviceId, certificate.subject(), certificate.san(), certificate.notBefore(),
-                            certificate.notAfter(), certificate.pem(), certificate.principal(),
-                            certificate.authMethod(), certificate.clientIp(), certificate.label(),
-                            certificate.operation(), now, certificate.renewalOf(), CertificateRecord.VALID, null, null);
-                    dao.insertCertificate(stored);
-                    if (dao.setCurrent(deviceId, certificate.serial(), previous, now) != 1) {
-                        throw new ConcurrentChangeException();
-                    }
-                    return stored;
-                });
+                return jdbi.inTransaction(handle -> record(handle, certificate, onDuplicate));
             } catch (ConcurrentChangeException | UnableToExecuteStatementException e) {
                 // Another transaction (maybe on another node) enrolled the same subject first: run again, so the
                 // duplicate rule is decided against what it committed.
@@ -87,6 +73,56 @@ public final class Registry {
                 backOff(attempt);
             }
         }
+    }
+
+    /** A device's id and current serial (null before its first certificate is recorded). */
+    private record Current(long id, String serial) {
+    }
+
+    /**
+     * The enrollment hot path, on JDBI's core API with hand-written row mapping (no SqlObject proxy, no reflective
+     * mapper): three statements and a commit. A new device is inserted with its current serial already set; an
+     * existing one gets a compare-and-set on its current serial. Profiled: the SqlObject version (four statements,
+     * a ConstructorMapper per query) cost more CPU than the CA signature.
+     */
+    private static CertificateRecord record(Handle handle, CertificateRecord certificate, OnDuplicate onDuplicate) {
+        Instant now = certificate.issuedAt();
+        Optional<Current> found = handle.createQuery(FIND_DEVICE).bind("subject", certificate.subject())
+                .map((rs, ctx) -> new Current(rs.getLong(1), rs.getString(2))).findOne();
+        String previous = found.map(Current::serial).orElse(null);
+        if (previous != null && onDuplicate != OnDuplicate.ALLOW) {
+            RegistryDao dao = handle.attach(RegistryDao.class);
+            Optional<CertificateRecord> current = dao.findCertificate(certificate.issuer(), previous);
+            boolean valid = current.isPresent() && !current.get().revoked() && current.get().notAfter().isAfter(now);
+            if (valid && onDuplicate == OnDuplicate.REJECT) {
+                throw new DuplicateCertificateException(previous);
+            }
+            if (valid) {
+                dao.revoke(certificate.issuer(), previous, SUPERSEDED, now);
+            }
+        }
+        long deviceId = found.isPresent() ? found.get().id()
+                : handle.createUpdate(INSERT_DEVICE).bind("subject", certificate.subject())
+                        .bind("serial", certificate.serial()).bind("now", now)
+                        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+        CertificateRecord stored = new CertificateRecord(certificate.serial(), certificate.issuer(), deviceId,
+                certificate.subject(), certificate.san(), certificate.notBefore(), certificate.notAfter(),
+                certificate.pem(), certificate.principal(), certificate.authMethod(), certificate.clientIp(),
+                certificate.label(), certificate.operation(), now, certificate.renewalOf(), CertificateRecord.VALID,
+                null, null);
+        handle.createUpdate(INSERT_CERTIFICATE)
+                .bind("serial", stored.serial()).bind("issuer", stored.issuer()).bind("deviceId", deviceId)
+                .bind("subject", stored.subject()).bind("san", stored.san()).bind("notBefore", stored.notBefore())
+                .bind("notAfter", stored.notAfter()).bind("pem", stored.pem()).bind("principal", stored.principal())
+                .bind("authMethod", stored.authMethod()).bind("clientIp", stored.clientIp())
+                .bind("label", stored.label()).bind("operation", stored.operation()).bind("issuedAt", now)
+                .bind("renewalOf", stored.renewalOf()).bind("status", stored.status())
+                .execute();
+        if (found.isPresent() && handle.createUpdate(SET_CURRENT).bind("id", deviceId)
+                .bind("serial", certificate.serial()).bind("expected", previous).bind("now", now).execute() != 1) {
+            throw new ConcurrentChangeException();
+        }
+        return stored;
     }
 
     /**
@@ -192,6 +228,19 @@ public final class Registry {
      */
     public Optional<CertificateRecord> findCertificate(String issuer, String serial) {
         return jdbi.withExtension(RegistryDao.class, dao -> dao.findCertificate(issuer, serial));
+    }
+
+    /**
+     * The revocation check of every re-enrollment: one indexed lookup of one column, read from the database (never
+     * a cache), so a revocation on any node is seen at once.
+     *
+     * @param issuer issuer DN (RFC 2253)
+     * @param serial serial, upper-case hex
+     * @return true if the registry holds that certificate as revoked (false if it is valid or unknown)
+     */
+    public boolean isRevoked(String issuer, String serial) {
+        return jdbi.withHandle(handle -> handle.createQuery(STATUS).bind("issuer", issuer).bind("serial", serial)
+                .mapTo(String.class).findOne()).map(CertificateRecord.REVOKED::equals).orElse(false);
     }
 
     /**

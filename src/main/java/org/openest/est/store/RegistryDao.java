@@ -20,22 +20,6 @@ interface RegistryDao {
     @SqlQuery("SELECT * FROM device WHERE subject = :subject")
     Optional<DeviceRecord> findDevice(@Bind("subject") String subject);
 
-    @SqlUpdate("INSERT INTO device (subject, status, created_at, updated_at) VALUES (:subject, 'ACTIVE', :now, :now)")
-    @GetGeneratedKeys("id")
-    long insertDevice(@Bind("subject") String subject, @Bind("now") Instant now);
-
-    /** Compare-and-set: 0 rows when another transaction changed the current certificate meanwhile. */
-    @SqlUpdate("UPDATE device SET current_serial = :serial, status = 'ACTIVE', updated_at = :now WHERE id = :id"
-            + " AND COALESCE(current_serial, '') = COALESCE(CAST(:expected AS VARCHAR(64)), '')")
-    int setCurrent(@Bind("id") long id, @Bind("serial") String serial, @Bind("expected") String expected,
-                   @Bind("now") Instant now);
-
-    @SqlUpdate("INSERT INTO certificate (serial, issuer, device_id, subject, san, not_before, not_after, pem, principal,"
-            + " auth_method, client_ip, label, operation, issued_at, renewal_of, status) VALUES (:serial, :issuer,"
-            + " :deviceId, :subject, :san, :notBefore, :notAfter, :pem, :principal, :authMethod, :clientIp, :label,"
-            + " :operation, :issuedAt, :renewalOf, :status)")
-    void insertCertificate(@BindMethods CertificateRecord certificate);
-
     @SqlQuery("SELECT * FROM certificate WHERE issuer = :issuer AND serial = :serial")
     Optional<CertificateRecord> findCertificate(@Bind("issuer") String issuer, @Bind("serial") String serial);
 
