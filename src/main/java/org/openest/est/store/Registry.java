@@ -18,7 +18,10 @@ public final class Registry {
     private static final int ATTEMPTS = 12;
     /** RFC 5280 CRLReason superseded. */
     public static final int SUPERSEDED = 4;
+    /** Most enrollments recorded in one transaction. */
+    static final int MAX_GROUP = 64;
     private final Jdbi jdbi;
+    private final GroupCommit<CertificateRecord> enrollments;
 
     private static final String FIND_DEVICE = "SELECT id, current_serial FROM device WHERE subject = :subject";
     private static final String INSERT_DEVICE = "INSERT INTO device (subject, status, current_serial, created_at,"
@@ -38,6 +41,7 @@ public final class Registry {
      */
     public Registry(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.enrollments = new GroupCommit<>(jdbi, MAX_GROUP);
     }
 
     /** What the registry does when the subject already holds a valid certificate. */
@@ -52,8 +56,9 @@ public final class Registry {
 
     /**
      * Records an issued certificate and makes it its device's current certificate, creating the device on first
-     * enrollment. Commits before returning. The duplicate rule is enforced inside the transaction with a
-     * compare-and-set on the device's current serial, so it holds across server nodes sharing one database.
+     * enrollment. Commits before returning, in a transaction shared with concurrent enrollments ({@link GroupCommit}).
+     * The duplicate rule is enforced inside the transaction with a compare-and-set on the device's current serial, so
+     * it holds across server nodes sharing one database.
      *
      * @param certificate the certificate; {@code deviceId} is ignored and assigned here
      * @param onDuplicate what to do if the subject already holds a valid certificate
@@ -61,6 +66,12 @@ public final class Registry {
      * @throws DuplicateCertificateException if {@code onDuplicate} is REJECT and a valid certificate exists
      */
     public CertificateRecord recordIssued(CertificateRecord certificate, OnDuplicate onDuplicate) {
+        return enrollments.run(handle -> record(handle, certificate, onDuplicate),
+                () -> recordAlone(certificate, onDuplicate));
+    }
+
+    /** {@link #recordIssued(CertificateRecord, OnDuplicate)} in a transaction of its own, retried on races. */
+    private CertificateRecord recordAlone(CertificateRecord certificate, OnDuplicate onDuplicate) {
         for (int attempt = 1;; attempt++) {
             try {
                 return jdbi.inTransaction(handle -> record(handle, certificate, onDuplicate));

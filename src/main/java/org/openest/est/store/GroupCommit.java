@@ -1,0 +1,112 @@
+package org.openest.est.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Group commit for the registry's enrollment writes: the records of concurrent enrollments are written in one
+ * transaction, so that one commit (one fsync) makes all of them durable. No caller returns before the transaction
+ * holding its record has committed, so "recorded before returned" holds exactly as with a transaction of its own.
+ *
+ * <p>Why: profiled at 32 concurrent enrollments, embedded HSQLDB holds its global transaction lock while a commit
+ * syncs the log file, so every other session's statements queue behind each fsync; most of an enrollment's wall time
+ * was spent waiting there. PostgreSQL has a group commit of its own, but batching still saves a commit and a round
+ * trip per enrollment.
+ *
+ * <p>How (leader/follower, also called flat combining): a caller queues its work and takes the lock; whoever holds
+ * it runs everything queued so far (up to {@code maxBatch}) in one transaction and hands each caller its result. A
+ * caller whose work another leader has already committed only releases the lock. If anything in a batch throws (a
+ * duplicate refused by policy, a unique-key race with another node, a deadlock, a lost connection), the whole
+ * transaction rolls back and every caller of that batch runs its work again alone, through the caller's own
+ * transaction and retry rules, so one refused record never fails or delays the others' answers.
+ *
+ * @param <T> what one unit of work returns
+ */
+final class GroupCommit<T> {
+    private final Jdbi jdbi;
+    private final int maxBatch;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentLinkedQueue<Work<T>> queue = new ConcurrentLinkedQueue<>();
+
+    /** One caller's unit of work and, once its batch has ended, its outcome. */
+    private static final class Work<T> {
+        final Function<Handle, T> body;
+        volatile boolean done;
+        T result;
+        boolean alone;
+
+        Work(Function<Handle, T> body) {
+            this.body = body;
+        }
+    }
+
+    /**
+     * @param jdbi the database
+     * @param maxBatch most units of work in one transaction
+     */
+    GroupCommit(Jdbi jdbi, int maxBatch) {
+        this.jdbi = jdbi;
+        this.maxBatch = maxBatch;
+    }
+
+    /**
+     * Runs {@code body} in a transaction shared with concurrent callers, or alone through {@code alone} if the
+     * shared transaction failed.
+     *
+     * @param body the work, inside a transaction; must not commit, roll back or keep the handle
+     * @param alone the same work in a transaction of its own (with the caller's retry rules), used after a failed batch
+     * @return the result of {@code body}, committed
+     */
+    T run(Function<Handle, T> body, Supplier<T> alone) {
+        Work<T> work = new Work<>(body);
+        queue.add(work);
+        lock.lock();
+        try {
+            while (!work.done) {
+                runBatch();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return work.alone ? alone.get() : work.result;
+    }
+
+    /** @return callers waiting for a batch (for tests and diagnostics) */
+    int queued() {
+        return queue.size();
+    }
+
+    /** Under the lock: one transaction for what is queued. */
+    private void runBatch() {
+        List<Work<T>> batch = new ArrayList<>();
+        for (Work<T> next; batch.size() < maxBatch && (next = queue.poll()) != null;) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            List<T> results = jdbi.inTransaction(handle -> {
+                List<T> out = new ArrayList<>(batch.size());
+                for (Work<T> work : batch) {
+                    out.add(work.body.apply(handle));
+                }
+                return out;
+            });
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result = results.get(i);
+            }
+        } catch (RuntimeException e) {
+            // Rolled back: nothing of this batch is recorded. Each caller runs its own work again, alone.
+            batch.forEach(work -> work.alone = true);
+        }
+        batch.forEach(work -> work.done = true);
+    }
+}

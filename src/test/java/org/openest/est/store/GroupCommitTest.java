@@ -1,0 +1,157 @@
+package org.openest.est.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Group commit on a real in-memory HSQLDB: batching, durability of each caller's work, isolation of failures. */
+class GroupCommitTest {
+    private Jdbi jdbi;
+    private Handle keepAlive;
+    private ExecutorService pool;
+
+    @BeforeEach
+    void open() {
+        jdbi = Jdbi.create("jdbc:hsqldb:mem:" + UUID.randomUUID() + ";hsqldb.tx=mvcc", "SA", "");
+        keepAlive = jdbi.open();
+        keepAlive.execute("CREATE TABLE t (name VARCHAR(32) PRIMARY KEY)");
+        pool = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void close() {
+        pool.shutdownNow();
+        keepAlive.close();
+    }
+
+    private List<String> names() {
+        return keepAlive.createQuery("SELECT name FROM t ORDER BY name").mapTo(String.class).list();
+    }
+
+    private static Function<Handle, String> insert(String name, Set<Handle> handles) {
+        return handle -> {
+            handles.add(handle);
+            handle.execute("INSERT INTO t (name) VALUES (?)", name);
+            return name;
+        };
+    }
+
+    /** Starts a leader whose own work blocks until released, so that the next callers queue up behind it. */
+    private Future<String> blockedLeader(GroupCommit<String> group, CountDownLatch inside, CountDownLatch release) {
+        return pool.submit(() -> group.run(handle -> {
+            inside.countDown();
+            try {
+                assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            handle.execute("INSERT INTO t (name) VALUES ('leader')");
+            return "leader";
+        }, () -> "leader alone"));
+    }
+
+    private static void awaitQueued(GroupCommit<String> group, int expected) throws InterruptedException {
+        for (int i = 0; i < 500 && group.queued() < expected; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(group.queued()).isEqualTo(expected);
+    }
+
+    @Test
+    void concurrentCallersShareOneTransactionAndAllCommit() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 64);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> leader = blockedLeader(group, inside, release);
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Set<Handle> handles = ConcurrentHashMap.newKeySet();
+        List<Future<String>> followers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String name = "f" + i;
+            followers.add(pool.submit(() -> group.run(insert(name, handles), () -> name + " alone")));
+        }
+        awaitQueued(group, 5);
+        release.countDown();
+
+        assertThat(leader.get(10, TimeUnit.SECONDS)).isEqualTo("leader");
+        for (int i = 0; i < 5; i++) {
+            assertThat(followers.get(i).get(10, TimeUnit.SECONDS)).isEqualTo("f" + i);
+        }
+        assertThat(handles).as("the five queued callers ran in one transaction").hasSize(1);
+        assertThat(names()).containsExactly("f0", "f1", "f2", "f3", "f4", "leader");
+    }
+
+    @Test
+    void aFailingCallerRollsBackTheBatchAndEveryoneElseStillCommitsAlone() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 64);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> leader = blockedLeader(group, inside, release);
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Set<Handle> handles = ConcurrentHashMap.newKeySet();
+        List<Future<String>> ok = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            ok.add(pool.submit(() -> group.run(insert(name, handles), () -> jdbi.inTransaction(
+                    handle -> insert(name + "-alone", handles).apply(handle)))));
+        }
+        Future<String> failing = pool.submit(() -> group.run(handle -> {
+            throw new IllegalArgumentException("refused");
+        }, () -> {
+            throw new IllegalArgumentException("refused alone");
+        }));
+        awaitQueued(group, 3);
+        release.countDown();
+
+        assertThat(leader.get(10, TimeUnit.SECONDS)).isEqualTo("leader");
+        assertThat(ok.get(0).get(10, TimeUnit.SECONDS)).isEqualTo("a-alone");
+        assertThat(ok.get(1).get(10, TimeUnit.SECONDS)).isEqualTo("b-alone");
+        assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().hasMessage("refused alone");
+        // The batch's own inserts of a and b were rolled back with it: nothing is recorded twice.
+        assertThat(names()).containsExactly("a-alone", "b-alone", "leader");
+    }
+
+    @Test
+    void aBatchNeverExceedsItsLimit() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 2);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> leader = blockedLeader(group, inside, release);
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Set<Handle> handles = ConcurrentHashMap.newKeySet();
+        List<Future<String>> followers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String name = "f" + i;
+            followers.add(pool.submit(() -> group.run(insert(name, handles), () -> name + " alone")));
+        }
+        awaitQueued(group, 5);
+        release.countDown();
+        leader.get(10, TimeUnit.SECONDS);
+        for (Future<String> follower : followers) {
+            assertThat(follower.get(10, TimeUnit.SECONDS)).startsWith("f").doesNotContain("alone");
+        }
+        assertThat(handles).as("5 callers, at most 2 per transaction").hasSize(3);
+        assertThat(names()).hasSize(6);
+    }
+}
