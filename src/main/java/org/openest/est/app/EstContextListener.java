@@ -33,6 +33,7 @@ import org.openest.est.config.EstConfig;
 import org.openest.est.enroll.EnrollmentProfile;
 import org.openest.est.enroll.EnrollmentService;
 import org.openest.est.enroll.IssuancePolicy;
+import org.openest.est.guard.EnrollmentGate;
 import org.openest.est.guard.EnrollmentRateLimit;
 import org.openest.est.guard.ForwardedCertificates;
 import org.openest.est.guard.LoginThrottle;
@@ -130,7 +131,9 @@ public final class EstContextListener implements ServletContextListener {
             EnrollmentRateLimit enrollmentLimit = new EnrollmentRateLimit(limits.enrollmentsPerMinute(),
                     limits.trackedClients(), millis);
             context.setAttribute(EstEndpoint.ATTRIBUTE, new EstEndpoint(enrollment, decoder, Map.copyOf(byLabel),
-                    bootstrap, config.http(), config.auth(), callers, enrollmentLimit, metrics));
+                    bootstrap, config.http(), config.auth(), callers, enrollmentLimit, metrics,
+                    new EnrollmentGate(config.http().concurrentEnrollments(),
+                            config.http().enrollmentQueueSeconds() * 1000L)));
             Fleet fleet = new Fleet(database.jdbi());
             Map<String, CrlPublisher> crls = new HashMap<>();
             for (Map.Entry<String, CertificateAuthority> entry : cas.entrySet()) {

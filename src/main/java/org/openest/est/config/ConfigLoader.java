@@ -208,7 +208,8 @@ public final class ConfigLoader {
                 intRange(c, "http.max-body-bytes", 1024, 16 * 1024 * 1024), bool(c, "http.lenient-content-type"),
                 intRange(c, "http.retry-after-seconds", 1, 86400), list(c, "http.trusted-proxies"),
                 intRange(c, "http.drain-seconds", 0, 3600),
-                Values.of(c, "").choice("http.base64-wrap", EstConfig.Base64Wrap.class));
+                Values.of(c, "").choice("http.base64-wrap", EstConfig.Base64Wrap.class),
+                concurrentEnrollments(c), intRange(c, "http.enrollment-queue-seconds", 1, 3600));
         EstConfig.Limits limits = new EstConfig.Limits(intRange(c, "auth.max-failures", 0, 1000),
                 intRange(c, "auth.max-failures-per-ip", 0, 100_000),
                 Duration.ofSeconds(intRange(c, "auth.failure-window-seconds", 1, 86400)),
@@ -383,6 +384,13 @@ public final class ConfigLoader {
 
     private static boolean bool(Configuration c, String key) {
         return Values.of(c, "").bool(key);
+    }
+
+    /** {@code http.concurrent-enrollments}: "auto" is four per processor, which keeps the cores busy during commits. */
+    private static int concurrentEnrollments(Configuration c) {
+        String key = "http.concurrent-enrollments";
+        return string(c, key).trim().equalsIgnoreCase("auto") ? 4 * Runtime.getRuntime().availableProcessors()
+                : intRange(c, key, 0, 10_000);
     }
 
     private static int intRange(Configuration c, String key, long min, long max) {

@@ -97,7 +97,8 @@ public record EstConfig(Path home, Map<String, Ca> cas, List<Profile> profiles, 
      * @param drainSeconds how long shutdown waits for running requests before closing the database
      */
     public record Http(String realm, long maxBodyBytes, boolean lenientContentType, int retryAfterSeconds,
-                       List<String> trustedProxies, int drainSeconds, Base64Wrap base64Wrap) {
+                       List<String> trustedProxies, int drainSeconds, Base64Wrap base64Wrap,
+                       int concurrentEnrollments, int enrollmentQueueSeconds) {
     }
 
     /** Line wrapping of base64 response bodies. */

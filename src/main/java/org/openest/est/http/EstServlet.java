@@ -21,6 +21,7 @@ import org.openest.est.enroll.Caller;
 import org.openest.est.enroll.EnrollmentProfile;
 import org.openest.est.enroll.EnrollmentService;
 import org.openest.est.enroll.ServerGeneratedKey;
+import org.openest.est.guard.EnrollmentGate;
 import org.openest.est.ops.EstMetrics;
 import org.openest.est.protocol.CertsOnly;
 import org.openest.est.protocol.EstError;
@@ -164,6 +165,19 @@ public final class EstServlet extends HttpServlet {
             }
         }
         checkContentType(request);
+        try (EnrollmentGate.Permit permit = endpoint.gate().enter()) {
+            if (permit == null) {
+                throw new EstException(EstError.UNAVAILABLE, "too many enrollments in progress",
+                        endpoint.http().retryAfterSeconds());
+            }
+            issueAdmitted(request, response, profile, operation, body, caller, renewal);
+        }
+    }
+
+    /** The CPU-bound part of an enrollment, under a permit of the {@link EnrollmentGate}. */
+    private void issueAdmitted(HttpServletRequest request, HttpServletResponse response, EnrollmentProfile profile,
+                               String operation, byte[] body, Caller caller, boolean renewal)
+            throws EstException, IOException {
         PKCS10CertificationRequest csr = endpoint.decoder().decode(body);
         EnrollmentService service = endpoint.enrollment();
         EstConfig.Encoding encoding = encoding(profile, caller.principal());
