@@ -259,12 +259,15 @@ public final class LoadGenerator {
         String key = "enroll-cert/keepalive/" + clients;
         double[] enroll = latencies.get(key);
         long errors = totalErrors;
-        long lastPage = Math.max(0, (devices - 1) / 50);
+        String authorization = "\r\nAuthorization: " + admin;
+        // the enrollments above added devices: the last page is where the registry ends now
+        long registered = Math.max(devices, Long.parseLong(field(adminGet("/api/devices?size=1", authorization),
+                TOTAL, "total")));
+        long lastPage = Math.max(0, (registered - 1) / 50);
         String needle = options.getOrDefault("needle", "scale-0000777");
         // The middle and last pages as the dashboard reaches them: by keyset cursor (after= the next of the page
         // before, count=false: the dashboard counts only a filter's first page). The cursors are looked up once,
         // unmeasured, through the OFFSET form; the last page by OFFSET stays as a column of its own.
-        String authorization = "\r\nAuthorization: " + admin;
         Map<String, String> paths = new LinkedHashMap<>();
         paths.put("auth", "/api/devices/999999999999");
         paths.put("page0", "/api/devices?page=0&size=50");
@@ -329,6 +332,7 @@ public final class LoadGenerator {
     }
 
     private static final Pattern NEXT = Pattern.compile("\"next\":(\\d+)");
+    private static final Pattern TOTAL = Pattern.compile("\"total\":(\\d+)");
 
     /**
      * @param page a page number (50 devices a page)
@@ -339,19 +343,32 @@ public final class LoadGenerator {
         if (page == 0) {
             return null;
         }
-        String request = "GET /api/devices?page=" + (page - 1) + "&size=50&count=false HTTP/1.1\r\nHost: " + host
-                + ":" + port + authorization + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
+        return field(adminGet("/api/devices?page=" + (page - 1) + "&size=50&count=false", authorization), NEXT,
+                "next of page " + (page - 1));
+    }
+
+    /** One unmeasured admin GET on a connection of its own; the body, or an exception unless 200. */
+    private String adminGet(String path, String authorization) throws IOException {
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + authorization
+                + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
         Connection connection = Connection.open(anonymous, host, port);
         try {
             Response response = connection.exchange(request.getBytes(StandardCharsets.US_ASCII));
-            Matcher next = NEXT.matcher(new String(response.body, StandardCharsets.UTF_8));
-            if (response.status != 200 || !next.find()) {
-                throw new IOException("no cursor for page " + page + ": HTTP " + response.status);
+            if (response.status != 200) {
+                throw new IOException(path + " -> HTTP " + response.status);
             }
-            return next.group(1);
+            return new String(response.body, StandardCharsets.UTF_8);
         } finally {
             connection.close();
         }
+    }
+
+    private static String field(String json, Pattern pattern, String what) throws IOException {
+        Matcher matcher = pattern.matcher(json);
+        if (!matcher.find()) {
+            throw new IOException("no " + what + " in " + json.substring(0, Math.min(200, json.length())));
+        }
+        return matcher.group(1);
     }
 
     private static String keysetPage(String cursor) {
