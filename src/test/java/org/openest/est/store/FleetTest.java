@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Device lists on a real (in-memory) HSQLDB, migrated as in production: keyset paging ({@code after}, {@code next}),
- * OFFSET paging, every filter alone and with a cursor, and the total. {@code FleetPostgresIT} runs the same tests on
+ * OFFSET paging, every filter alone and with a cursor, and the total. {@code DeviceListPostgresIT} runs the same tests on
  * PostgreSQL.
  */
 class FleetTest {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * {@code jdbc:postgresql://127.0.0.1:5432/test?user=root}); a database of its own, dropped at the end. It fails,
  * loudly, if PostgreSQL cannot be reached.
  */
-class FleetPostgresIT extends FleetTest {
+class DeviceListPostgresIT extends FleetTest {
     static String adminUrl;
     static String databaseName;
     static String url;
