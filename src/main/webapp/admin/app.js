@@ -9,7 +9,10 @@
   const WEEK_MS = 7 * 24 * 3600 * 1000;
   const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-  const state = { page: 0, size: 50, q: '', status: '', expiring: false, windowDays: null, total: 0, device: null };
+  // cursors: the `after` of every page from the first (null) to the shown one, so Previous is a pop; total: of the
+  // current filter, counted on its first page and kept while paging (null: not known yet)
+  const state = { cursors: [null], next: null, size: 50, q: '', status: '', expiring: false, windowDays: null,
+    total: null, device: null };
 
   const $ = (id) => document.getElementById(id);
 
@@ -336,11 +339,22 @@
     return el('span', { class: `status ${status}` }, status);
   }
 
-  async function loadDevices() {
-    const params = { page: state.page, size: state.size, q: state.q, status: state.status };
+  let devicesTicket = 0;
+
+  /**
+   * Shows the page whose cursor is the last of `cursors` (keyset paging: `after` is the `next` of the page before;
+   * [null] is the first page). The total is counted only when asked (a new filter, a refresh): paging keeps it.
+   */
+  async function loadDevices({ cursors = state.cursors, count = state.total === null } = {}) {
+    const ticket = ++devicesTicket;
+    const params = { size: state.size, q: state.q, status: state.status, after: cursors[cursors.length - 1],
+      count: count ? '' : 'false' };
     if (state.expiring && state.windowDays !== null) params.expiringWithinDays = state.windowDays;
     const result = await api(`devices?${query(params)}`);
-    state.total = result.total;
+    if (ticket !== devicesTicket) return; // a later filter or page was asked for meanwhile
+    state.cursors = cursors;
+    state.next = result.next;
+    if (result.total !== null) state.total = result.total;
     const body = $('devices').tBodies[0];
     clear(body);
     for (const device of result.devices) {
@@ -362,11 +376,17 @@
       body.append(row);
     }
     $('devices-empty').hidden = result.devices.length > 0;
-    const first = result.total === 0 ? 0 : state.page * state.size + 1;
-    const last = Math.min(result.total, (state.page + 1) * state.size);
-    $('page-info').textContent = `${first}–${last} of ${result.total}`;
-    $('prev').disabled = state.page === 0;
-    $('next').disabled = last >= result.total;
+    const start = (cursors.length - 1) * state.size;
+    const rows = result.devices.length;
+    $('page-info').textContent = `${rows === 0 ? 0 : start + 1}–${rows === 0 ? 0 : start + rows} of ${state.total}`;
+    $('prev').disabled = cursors.length === 1;
+    $('next').disabled = result.next === null;
+  }
+
+  /** A new filter or page size: back to its first page, with a fresh total. */
+  function reload() {
+    state.total = null;
+    return loadDevices({ cursors: [null], count: true });
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -472,7 +492,8 @@
   // Wiring
 
   async function refresh() {
-    const results = await Promise.allSettled([loadSummary().then(loadDevices), loadPending()]);
+    const results = await Promise.allSettled([loadSummary().then(() => loadDevices({ count: true })),
+      loadPending()]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) fail(failed.reason);
   }
@@ -485,39 +506,32 @@
       event.preventDefault();
       clearTimeout(searchTimer);
       state.q = $('q').value.trim();
-      state.page = 0;
-      loadDevices().catch(fail);
+      reload().catch(fail);
     });
     $('q').addEventListener('input', () => {
       clearTimeout(searchTimer);
       searchTimer = setTimeout(() => {
         state.q = $('q').value.trim();
-        state.page = 0;
-        loadDevices().catch(fail);
+        reload().catch(fail);
       }, 300);
     });
     $('status').addEventListener('change', () => {
       state.status = $('status').value;
-      state.page = 0;
-      loadDevices().catch(fail);
+      reload().catch(fail);
     });
     $('expiring').addEventListener('change', () => {
       state.expiring = $('expiring').checked;
-      state.page = 0;
-      loadDevices().catch(fail);
+      reload().catch(fail);
     });
     $('size').addEventListener('change', () => {
       state.size = Number($('size').value);
-      state.page = 0;
-      loadDevices().catch(fail);
+      reload().catch(fail);
     });
     $('prev').addEventListener('click', () => {
-      state.page = Math.max(0, state.page - 1);
-      loadDevices().catch(fail);
+      if (state.cursors.length > 1) loadDevices({ cursors: state.cursors.slice(0, -1) }).catch(fail);
     });
     $('next').addEventListener('click', () => {
-      state.page += 1;
-      loadDevices().catch(fail);
+      if (state.next !== null) loadDevices({ cursors: [...state.cursors, state.next] }).catch(fail);
     });
     $('device-close').addEventListener('click', () => $('device-dialog').close());
     $('revoke-button').addEventListener('click', revokeCurrent);

@@ -29,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -244,9 +246,10 @@ public final class LoadGenerator {
         List<String> lines = new ArrayList<>();
         if (Boolean.parseBoolean(options.getOrDefault("header", "false"))) {
             lines.add("| devices | enroll req/s | enroll p50 ms | enroll p99 ms | errors | auth-only 404 p50 ms"
-                    + " | list page 0 p50 ms | list middle page p50 ms | list last page p50 ms | search q= p50 ms"
-                    + " | search no match p50 ms | list p95 (worst) ms | load1 |");
-            lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                    + " | list page 0 p50 ms | list middle page (after=) p50 ms | list last page (after=) p50 ms"
+                    + " | list last page (page=, OFFSET) p50 ms | search q= p50 ms | search no match p50 ms"
+                    + " | list p95 (worst) ms | load1 |");
+            lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         }
         double warmup = Double.parseDouble(options.getOrDefault("warmup", "5"));
         if (warmup > 0) {
@@ -256,13 +259,21 @@ public final class LoadGenerator {
         String key = "enroll-cert/keepalive/" + clients;
         double[] enroll = latencies.get(key);
         long errors = totalErrors;
-        long lastPage = Math.max(0, (devices - 1) / 50);
+        String authorization = "\r\nAuthorization: " + admin;
+        // the enrollments above added devices: the last page is where the registry ends now
+        long registered = Math.max(devices, Long.parseLong(field(adminGet("/api/devices?size=1", authorization),
+                TOTAL, "total")));
+        long lastPage = Math.max(0, (registered - 1) / 50);
         String needle = options.getOrDefault("needle", "scale-0000777");
+        // The middle and last pages as the dashboard reaches them: by keyset cursor (after= the next of the page
+        // before, count=false: the dashboard counts only a filter's first page). The cursors are looked up once,
+        // unmeasured, through the OFFSET form; the last page by OFFSET stays as a column of its own.
         Map<String, String> paths = new LinkedHashMap<>();
         paths.put("auth", "/api/devices/999999999999");
         paths.put("page0", "/api/devices?page=0&size=50");
-        paths.put("middle", "/api/devices?page=" + lastPage / 2 + "&size=50");
-        paths.put("last", "/api/devices?page=" + lastPage + "&size=50");
+        paths.put("middle", keysetPage(cursorBefore(lastPage / 2, authorization)));
+        paths.put("last", keysetPage(cursorBefore(lastPage, authorization)));
+        paths.put("lastOffset", "/api/devices?page=" + lastPage + "&size=50");
         paths.put("search", "/api/devices?q=" + needle + "&size=50");
         paths.put("nomatch", "/api/devices?q=no-such-device-xyz&size=50");
         Map<String, double[]> admins = new LinkedHashMap<>();
@@ -280,7 +291,9 @@ public final class LoadGenerator {
                     Response response = connection.exchange(request.getBytes(StandardCharsets.US_ASCII));
                     long took = System.nanoTime() - start;
                     int expected = path.getKey().equals("auth") ? 404 : 200;
-                    if (response.status != expected) {
+                    boolean wrongEnd = path.getKey().equals("last") && !new String(response.body,
+                            StandardCharsets.UTF_8).contains("\"next\":null"); // the last page has no next
+                    if (response.status != expected || wrongEnd) {
                         errors++;
                         out.println("load: admin " + path.getValue() + " -> " + response.status + " "
                                 + new String(response.body, 0, Math.min(200, response.body.length),
@@ -304,9 +317,10 @@ public final class LoadGenerator {
         double worstP95 = admins.entrySet().stream().filter(e -> !e.getKey().equals("auth"))
                 .mapToDouble(e -> e.getValue()[1]).max().orElse(0);
         lines.add(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f"
-                        + " | %.1f | %s |", label, rates.get(key), enroll[0], enroll[2], errors,
+                        + " | %.1f | %.1f | %s |", label, rates.get(key), enroll[0], enroll[2], errors,
                 admins.get("auth")[0], admins.get("page0")[0], admins.get("middle")[0], admins.get("last")[0],
-                admins.get("search")[0], admins.get("nomatch")[0], worstP95, loadAverage()));
+                admins.get("lastOffset")[0], admins.get("search")[0], admins.get("nomatch")[0], worstP95,
+                loadAverage()));
         lines.forEach(out::println);
         if (options.containsKey("out")) {
             Path file = Path.of(options.get("out"));
@@ -315,6 +329,50 @@ public final class LoadGenerator {
             Files.write(file, all, StandardCharsets.UTF_8);
         }
         return errors > 0 ? 1 : 0;
+    }
+
+    private static final Pattern NEXT = Pattern.compile("\"next\":(\\d+)");
+    private static final Pattern TOTAL = Pattern.compile("\"total\":(\\d+)");
+
+    /**
+     * @param page a page number (50 devices a page)
+     * @param authorization the admin's Authorization header line
+     * @return the keyset cursor of that page (the {@code next} of the page before it), or null for page 0
+     */
+    private String cursorBefore(long page, String authorization) throws IOException {
+        if (page == 0) {
+            return null;
+        }
+        return field(adminGet("/api/devices?page=" + (page - 1) + "&size=50&count=false", authorization), NEXT,
+                "next of page " + (page - 1));
+    }
+
+    /** One unmeasured admin GET on a connection of its own; the body, or an exception unless 200. */
+    private String adminGet(String path, String authorization) throws IOException {
+        String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + authorization
+                + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n";
+        Connection connection = Connection.open(anonymous, host, port);
+        try {
+            Response response = connection.exchange(request.getBytes(StandardCharsets.US_ASCII));
+            if (response.status != 200) {
+                throw new IOException(path + " -> HTTP " + response.status);
+            }
+            return new String(response.body, StandardCharsets.UTF_8);
+        } finally {
+            connection.close();
+        }
+    }
+
+    private static String field(String json, Pattern pattern, String what) throws IOException {
+        Matcher matcher = pattern.matcher(json);
+        if (!matcher.find()) {
+            throw new IOException("no " + what + " in " + json.substring(0, Math.min(200, json.length())));
+        }
+        return matcher.group(1);
+    }
+
+    private static String keysetPage(String cursor) {
+        return cursor == null ? "/api/devices?size=50" : "/api/devices?size=50&count=false&after=" + cursor;
     }
 
     // ---------------------------------------------------------------------------------------------------------

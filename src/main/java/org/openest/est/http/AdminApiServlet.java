@@ -21,6 +21,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.openest.est.revoke.FleetService;
 import org.openest.est.revoke.RevocationReasons;
+import org.openest.est.store.DevicePage;
 import org.openest.est.store.DeviceView;
 import org.openest.est.store.FleetQuery;
 import org.openest.est.store.PendingRequest;
@@ -126,11 +127,21 @@ public final class AdminApiServlet extends HttpServlet {
         }
     }
 
+    /**
+     * {@code GET /api/devices}: filters {@code status}, {@code label}, {@code q}, {@code expiringWithinDays}; the page
+     * by {@code after=<id>} (keyset: the {@code next} of the previous page) or {@code page=<n>} (OFFSET, slower deep
+     * in a large registry), {@code size}; {@code count=false} leaves {@code total} out (null).
+     */
     private void devices(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Instant now = Instant.now();
         FleetService fleet = endpoint.fleet();
+        Optional<Long> after = param(request, "after").map(v -> parseLong(v, "after"));
+        if (after.isPresent() && param(request, "page").isPresent()) {
+            throw new BadRequest("give page or after, not both");
+        }
         int page = intParam(request, "page", 0, 0, 1_000_000);
         int size = intParam(request, "size", 50, 1, 500);
+        boolean count = booleanParam(request, "count", true);
         Optional<String> status = param(request, "status");
         if (status.isPresent() && !List.of("valid", "revoked", "expired", "deleted").contains(status.get())) {
             throw new BadRequest("status must be valid, revoked, expired or deleted");
@@ -138,13 +149,16 @@ public final class AdminApiServlet extends HttpServlet {
         Optional<Instant> expiring = param(request, "expiringWithinDays")
                 .map(days -> now.plus(Duration.ofDays(parseInt(days, "expiringWithinDays", 0, 36500))));
         FleetQuery query = new FleetQuery(status, param(request, "label"), param(request, "q"), expiring, now,
-                page * size, size);
+                page * size, size, after);
         Instant soon = now.plus(Duration.ofDays(fleet.expiryWindowDays()));
+        DevicePage result = fleet.page(query, count);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("total", fleet.count(query));
-        body.put("page", page);
+        body.put("total", result.total().orElse(null));
+        body.put("page", after.isPresent() ? null : page);
         body.put("size", size);
-        body.put("devices", fleet.devices(query).stream().map(d -> AdminViews.device(d, now, soon)).toList());
+        body.put("after", after.orElse(null));
+        body.put("next", result.next().orElse(null));
+        body.put("devices", result.devices().stream().map(d -> AdminViews.device(d, now, soon)).toList());
         json(response, 200, body);
     }
 
@@ -222,6 +236,30 @@ public final class AdminApiServlet extends HttpServlet {
 
     private static int intParam(HttpServletRequest request, String name, int fallback, int min, int max) {
         return param(request, name).map(v -> parseInt(v, name, min, max)).orElse(fallback);
+    }
+
+    private static long parseLong(String value, String name) {
+        try {
+            long parsed = Long.parseLong(value);
+            if (parsed < 0) {
+                throw new BadRequest(name + " must not be negative");
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new BadRequest(name + " must be a number");
+        }
+    }
+
+    private static boolean booleanParam(HttpServletRequest request, String name, boolean fallback) {
+        Optional<String> value = param(request, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        return switch (value.get().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new BadRequest(name + " must be true or false");
+        };
     }
 
     private static int parseInt(String value, String name, int min, int max) {

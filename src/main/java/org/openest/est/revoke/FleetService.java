@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.openest.est.store.CertificateRecord;
+import org.openest.est.store.DevicePage;
 import org.openest.est.store.DeviceView;
 import org.openest.est.store.Fleet;
 import org.openest.est.store.FleetQuery;
@@ -86,6 +87,15 @@ public final class FleetService {
      */
     public List<DeviceView> devices(FleetQuery query) {
         return fleet.devices(query);
+    }
+
+    /**
+     * @param query filter and page ({@link FleetQuery#after()} for keyset paging)
+     * @param count whether to return the total (see {@link Fleet#page})
+     * @return the page, its total if asked for, and the next page's cursor
+     */
+    public DevicePage page(FleetQuery query, boolean count) {
+        return fleet.page(query, count);
     }
 
     /**

@@ -6,34 +6,19 @@ import java.util.Optional;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** SQL of the fleet views, revocation lists and CRL numbers. Portable between HSQLDB and PostgreSQL. */
+/**
+ * SQL of one device's view, revocation lists and CRL numbers. Portable between HSQLDB and PostgreSQL. The device
+ * lists are built per request by {@link DeviceListSql}.
+ */
 @RegisterConstructorMapper(DeviceView.class)
 @RegisterConstructorMapper(RevokedEntry.class)
 interface FleetDao {
     String VIEW = "SELECT d.id, d.subject, d.status, d.current_serial, c.label, c.not_after,"
             + " c.status AS certificate_status, d.created_at, d.updated_at"
             + " FROM device d LEFT JOIN certificate c ON c.device_id = d.id AND c.serial = d.current_serial";
-
-    String FILTER = " WHERE (CAST(:q.status AS VARCHAR(16)) IS NULL"
-            + "   OR (:q.status = 'valid' AND d.status = 'ACTIVE' AND c.status = 'VALID' AND c.not_after > :q.now)"
-            + "   OR (:q.status = 'revoked' AND c.status = 'REVOKED')"
-            + "   OR (:q.status = 'expired' AND c.status = 'VALID' AND c.not_after <= :q.now)"
-            + "   OR (:q.status = 'deleted' AND d.status = 'DELETED'))"
-            + " AND (CAST(:q.label AS VARCHAR(64)) IS NULL OR c.label = :q.label)"
-            + " AND (CAST(:q.text AS VARCHAR(2048)) IS NULL OR LOWER(d.subject) LIKE :q.text)"
-            + " AND (CAST(:q.expiringBefore AS TIMESTAMP WITH TIME ZONE) IS NULL"
-            + "   OR (c.status = 'VALID' AND c.not_after > :q.now AND c.not_after <= :q.expiringBefore))";
-
-    @SqlQuery(VIEW + FILTER + " ORDER BY d.id LIMIT :q.limit OFFSET :q.offset")
-    List<DeviceView> devices(@BindMethods("q") QueryBinding query);
-
-    @SqlQuery("SELECT COUNT(*) FROM device d LEFT JOIN certificate c ON c.device_id = d.id"
-            + " AND c.serial = d.current_serial" + FILTER)
-    long countDevices(@BindMethods("q") QueryBinding query);
 
     @SqlQuery(VIEW + " WHERE d.id = :id")
     Optional<DeviceView> device(@Bind("id") long id);
@@ -67,9 +52,4 @@ interface FleetDao {
 
     @SqlQuery("SELECT crl_number FROM crl_counter WHERE issuer = :issuer")
     long crlNumber(@Bind("issuer") String issuer);
-
-    /** Bind-friendly view of a {@link FleetQuery}: nulls instead of empty optionals. */
-    record QueryBinding(String status, String label, String text, Instant expiringBefore, Instant now, int offset,
-                        int limit) {
-    }
 }

@@ -442,4 +442,60 @@ class DashboardIT {
         Files.write(SCREENSHOTS.resolve("dashboard-full.png"), Base64.getDecoder().decode((String) full.get("data")));
         assertThat(browserErrors()).isEmpty();
     }
+
+    static List<String> deviceRows() {
+        return driver.findElements(By.cssSelector("#devices tbody button.subject")).stream().map(WebElement::getText)
+                .toList();
+    }
+
+    static List<String> beds(int from, int to) {
+        return java.util.stream.IntStream.range(from, to).mapToObj(i -> String.format("CN=bed-%02d,O=Hospital", i))
+                .toList();
+    }
+
+    /** Waits for the page counter, then checks the rows (read inside the wait: the table re-renders per fetch). */
+    static void awaitPage(String info, List<String> subjects) {
+        wait.until(ExpectedConditions.textToBe(By.id("page-info"), info));
+        wait.until(d -> deviceRows().equals(subjects));
+    }
+
+    @Test
+    @Order(7)
+    void nextAndPreviousPageThroughTheDevicesByCursor() throws Exception {
+        for (int i = 0; i < 52; i++) {
+            enroll("simpleenroll", String.format("O=Hospital,CN=bed-%02d", i));
+        }
+        openDashboard();
+        new Select(driver.findElement(By.id("size"))).selectByVisibleText("25");
+        search("bed-");
+        awaitPage("1–25 of 52", beds(0, 25));
+        assertThat(driver.findElement(By.id("prev")).isEnabled()).isFalse();
+        driver.findElement(By.id("next")).click();
+        awaitPage("26–50 of 52", beds(25, 50));
+        assertThat(driver.findElement(By.id("prev")).isEnabled()).isTrue();
+        driver.findElement(By.id("next")).click();
+        awaitPage("51–52 of 52", beds(50, 52));
+        assertThat(driver.findElement(By.id("next")).isEnabled()).isFalse();
+        driver.findElement(By.id("prev")).click();
+        awaitPage("26–50 of 52", beds(25, 50));
+        assertThat(driver.findElement(By.id("next")).isEnabled()).isTrue();
+        driver.findElement(By.id("prev")).click();
+        awaitPage("1–25 of 52", beds(0, 25));
+        assertThat(driver.findElement(By.id("prev")).isEnabled()).isFalse();
+
+        // a new filter starts again at its first page, with its own total
+        driver.findElement(By.id("next")).click();
+        awaitPage("26–50 of 52", beds(25, 50));
+        new Select(driver.findElement(By.id("status"))).selectByValue("valid");
+        awaitPage("1–25 of 52", beds(0, 25));
+
+        // the pages were asked for by cursor; the total only for the first page of each filter
+        @SuppressWarnings("unchecked")
+        List<String> requests = (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/api/devices?'))");
+        assertThat(requests).isNotEmpty().noneMatch(url -> url.contains("page="));
+        assertThat(requests).filteredOn(url -> url.contains("after=")).hasSizeGreaterThanOrEqualTo(4)
+                .allMatch(url -> url.contains("count=false"));
+        assertThat(browserErrors()).isEmpty();
+    }
 }

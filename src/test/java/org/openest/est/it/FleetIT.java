@@ -28,6 +28,8 @@ import org.openest.est.testing.EstHttp;
 import org.openest.est.testing.EstTestServer;
 import org.openest.est.testing.LogHygiene;
 import org.openest.est.testing.TestPki;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Operating the fleet over real TLS: the admin API with role checks, revocation seen by {@code openssl crl} and
@@ -37,6 +39,7 @@ class FleetIT {
     static final String PKCS10 = "application/pkcs10";
     static final String ADMIN = EstHttp.basic(EstTestServer.ADMIN, EstTestServer.ADMIN_PASSWORD);
     static final String USER = EstHttp.basic(EstTestServer.USER, EstTestServer.PASSWORD);
+    static final JsonMapper JSON = JsonMapper.builder().build();
 
     @TempDir
     static Path home;
@@ -192,6 +195,86 @@ class FleetIT {
         HttpResponse<byte[]> device = api("GET", "devices/" + id, ADMIN, null);
         assertThat(device.statusCode()).isEqualTo(200);
         assertThat(EstHttp.text(device)).contains("\"certificates\":[").contains("BEGIN CERTIFICATE");
+    }
+
+    static JsonNode json(HttpResponse<byte[]> response) throws Exception {
+        assertThat(response.statusCode()).as(EstHttp.text(response)).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    static List<Long> ids(JsonNode page) {
+        List<Long> ids = new ArrayList<>();
+        page.path("devices").forEach(device -> ids.add(device.path("id").asLong()));
+        return ids;
+    }
+
+    @Test
+    void devicesListPagesByKeysetCursor() throws Exception {
+        List<X509Certificate> bay = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            bay.add(enroll(TestPki.ec256(), "CN=bay9-pump-" + i));
+        }
+        JsonNode first = json(api("GET", "devices?q=bay9&size=2", ADMIN, null));
+        assertThat(first.path("total").asLong()).isEqualTo(5);
+        assertThat(first.path("page").asInt()).isZero();
+        assertThat(first.path("after").isNull()).isTrue();
+        assertThat(ids(first)).hasSize(2);
+        assertThat(first.path("next").asLong()).isEqualTo(ids(first).get(1));
+
+        JsonNode second = json(api("GET", "devices?q=bay9&size=2&after=" + first.path("next").asLong(), ADMIN, null));
+        assertThat(second.path("total").asLong()).isEqualTo(5);
+        assertThat(second.path("page").isNull()).isTrue();
+        assertThat(second.path("after").asLong()).isEqualTo(first.path("next").asLong());
+        assertThat(ids(second)).hasSize(2).allSatisfy(id -> assertThat(id).isGreaterThan(first.path("next").asLong()));
+        JsonNode last = json(api("GET", "devices?q=bay9&size=2&count=false&after=" + second.path("next").asLong(),
+                ADMIN, null));
+        assertThat(ids(last)).hasSize(1);
+        assertThat(last.has("next")).isTrue();
+        assertThat(last.path("next").isNull()).isTrue();
+        assertThat(last.has("total")).isTrue();
+        assertThat(last.path("total").isNull()).as("count=false").isTrue();
+        List<Long> walked = new ArrayList<>(ids(first));
+        walked.addAll(ids(second));
+        walked.addAll(ids(last));
+        assertThat(walked).isSorted().doesNotHaveDuplicates().hasSize(5);
+        List<String> subjects = new ArrayList<>();
+        for (JsonNode page : List.of(first, second, last)) {
+            page.path("devices").forEach(device -> subjects.add(device.path("subject").asString()));
+        }
+        assertThat(subjects).containsExactly("CN=bay9-pump-0", "CN=bay9-pump-1", "CN=bay9-pump-2", "CN=bay9-pump-3",
+                "CN=bay9-pump-4");
+        // the OFFSET pages are the same pages
+        assertThat(ids(json(api("GET", "devices?q=bay9&size=2&page=1", ADMIN, null)))).isEqualTo(ids(second));
+
+        // a filter on the current certificate, with the cursor
+        assertThat(api("POST", "certificates/" + serial(bay.get(1)) + "/revoke", ADMIN, "{}").statusCode())
+                .isEqualTo(200);
+        JsonNode valid = json(api("GET", "devices?q=bay9&status=valid&size=3", ADMIN, null));
+        assertThat(valid.path("total").asLong()).isEqualTo(4);
+        JsonNode validRest = json(api("GET", "devices?q=bay9&status=valid&size=3&after=" + valid.path("next").asLong(),
+                ADMIN, null));
+        assertThat(validRest.path("total").asLong()).isEqualTo(4);
+        assertThat(validRest.path("next").isNull()).isTrue();
+        List<Long> validIds = new ArrayList<>(ids(valid));
+        validIds.addAll(ids(validRest));
+        assertThat(validIds).hasSize(4).doesNotContain(walked.get(1)).containsAll(List.of(walked.get(0),
+                walked.get(2), walked.get(3), walked.get(4)));
+        JsonNode revoked = json(api("GET", "devices?q=bay9&status=revoked&after=" + walked.get(0), ADMIN, null));
+        assertThat(ids(revoked)).containsExactly(walked.get(1));
+        assertThat(revoked.path("total").asLong()).isEqualTo(1);
+        assertThat(ids(json(api("GET", "devices?q=bay9&status=revoked&after=" + walked.get(1), ADMIN, null))))
+                .isEmpty();
+
+        // without filters: the whole registry, counted on every page
+        JsonNode all = json(api("GET", "devices?size=1", ADMIN, null));
+        assertThat(all.path("total").asLong()).isGreaterThanOrEqualTo(5);
+        JsonNode allNext = json(api("GET", "devices?size=1&after=" + all.path("next").asLong(), ADMIN, null));
+        assertThat(allNext.path("total").asLong()).isEqualTo(all.path("total").asLong());
+
+        assertThat(api("GET", "devices?page=1&after=3", ADMIN, null).statusCode()).isEqualTo(400);
+        assertThat(api("GET", "devices?after=abc", ADMIN, null).statusCode()).isEqualTo(400);
+        assertThat(api("GET", "devices?after=-1", ADMIN, null).statusCode()).isEqualTo(400);
+        assertThat(api("GET", "devices?count=maybe", ADMIN, null).statusCode()).isEqualTo(400);
     }
 
     @Test
