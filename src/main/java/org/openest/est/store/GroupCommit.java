@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.jdbi.v3.core.Handle;
@@ -25,13 +26,15 @@ import org.jdbi.v3.core.Jdbi;
  * caller whose work another leader has already committed only releases the lock. If anything in a batch throws (a
  * duplicate refused by policy, a unique-key race with another node, a deadlock, a lost connection), the whole
  * transaction rolls back and every caller of that batch runs its work again alone, through the caller's own
- * transaction and retry rules, so one refused record never fails or delays the others' answers.
+ * transaction and retry rules, so one refused record never fails the others. A batch of one fails as a transaction
+ * of its own would: only a lost race is run again.
  *
  * @param <T> what one unit of work returns
  */
 final class GroupCommit<T> {
     private final Jdbi jdbi;
     private final int maxBatch;
+    private final Predicate<RuntimeException> retryAlone;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Work<T>> queue = new ConcurrentLinkedQueue<>();
 
@@ -41,6 +44,7 @@ final class GroupCommit<T> {
         volatile boolean done;
         T result;
         boolean alone;
+        RuntimeException failure;
 
         Work(Function<Handle, T> body) {
             this.body = body;
@@ -50,10 +54,13 @@ final class GroupCommit<T> {
     /**
      * @param jdbi the database
      * @param maxBatch most units of work in one transaction
+     * @param retryAlone which failures of a batch of one are worth running again alone (races with other
+     *     transactions); any other failure of a lone caller's work is that caller's answer, thrown as it is
      */
-    GroupCommit(Jdbi jdbi, int maxBatch) {
+    GroupCommit(Jdbi jdbi, int maxBatch, Predicate<RuntimeException> retryAlone) {
         this.jdbi = jdbi;
         this.maxBatch = maxBatch;
+        this.retryAlone = retryAlone;
     }
 
     /**
@@ -74,6 +81,9 @@ final class GroupCommit<T> {
             }
         } finally {
             lock.unlock();
+        }
+        if (work.failure != null) {
+            throw work.failure;
         }
         return work.alone ? alone.get() : work.result;
     }
@@ -104,8 +114,13 @@ final class GroupCommit<T> {
                 batch.get(i).result = results.get(i);
             }
         } catch (RuntimeException e) {
-            // Rolled back: nothing of this batch is recorded. Each caller runs its own work again, alone.
-            batch.forEach(work -> work.alone = true);
+            // Rolled back: nothing of this batch is recorded. Each caller runs its own work again, alone; a lone
+            // caller only if it lost a race (else the failure, e.g. the database being down, is its answer).
+            if (batch.size() == 1 && !retryAlone.test(e)) {
+                batch.get(0).failure = e;
+            } else {
+                batch.forEach(work -> work.alone = true);
+            }
         }
         batch.forEach(work -> work.done = true);
     }

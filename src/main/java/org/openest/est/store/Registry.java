@@ -41,7 +41,8 @@ public final class Registry {
      */
     public Registry(Jdbi jdbi) {
         this.jdbi = jdbi;
-        this.enrollments = new GroupCommit<>(jdbi, MAX_GROUP);
+        this.enrollments = new GroupCommit<>(jdbi, MAX_GROUP,
+                e -> e instanceof ConcurrentChangeException || isUniqueViolation(e));
     }
 
     /** What the registry does when the subject already holds a valid certificate. */

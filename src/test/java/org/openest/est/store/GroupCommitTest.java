@@ -77,7 +77,7 @@ class GroupCommitTest {
 
     @Test
     void concurrentCallersShareOneTransactionAndAllCommit() throws Exception {
-        GroupCommit<String> group = new GroupCommit<>(jdbi, 64);
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> false);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Future<String> leader = blockedLeader(group, inside, release);
@@ -102,7 +102,7 @@ class GroupCommitTest {
 
     @Test
     void aFailingCallerRollsBackTheBatchAndEveryoneElseStillCommitsAlone() throws Exception {
-        GroupCommit<String> group = new GroupCommit<>(jdbi, 64);
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> false);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Future<String> leader = blockedLeader(group, inside, release);
@@ -132,8 +132,19 @@ class GroupCommitTest {
     }
 
     @Test
+    void aLoneCallersFailureIsThrownAsItIsUnlessItIsWorthRetrying() {
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> e instanceof IllegalStateException);
+        assertThatThrownBy(() -> group.run(handle -> {
+            throw new IllegalArgumentException("database down");
+        }, () -> "alone")).hasMessage("database down");
+        assertThat(group.run(handle -> {
+            throw new IllegalStateException("lost a race");
+        }, () -> "alone")).isEqualTo("alone");
+    }
+
+    @Test
     void aBatchNeverExceedsItsLimit() throws Exception {
-        GroupCommit<String> group = new GroupCommit<>(jdbi, 2);
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 2, e -> false);
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Future<String> leader = blockedLeader(group, inside, release);
