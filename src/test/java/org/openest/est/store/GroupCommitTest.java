@@ -75,22 +75,28 @@ class GroupCommitTest {
         assertThat(group.queued()).isEqualTo(expected);
     }
 
-    @Test
-    void concurrentCallersShareOneTransactionAndAllCommit() throws Exception {
-        GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> false);
+    /** Queues {@code count} inserting callers ("f0", "f1", ...) behind a blocked leader, then releases it. */
+    private Future<String> queueBehindBlockedLeader(GroupCommit<String> group, int count, Set<Handle> handles,
+                                                    List<Future<String>> followers) throws InterruptedException {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Future<String> leader = blockedLeader(group, inside, release);
         assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-
-        Set<Handle> handles = ConcurrentHashMap.newKeySet();
-        List<Future<String>> followers = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < count; i++) {
             String name = "f" + i;
             followers.add(pool.submit(() -> group.run(insert(name, handles), () -> name + " alone")));
         }
-        awaitQueued(group, 5);
+        awaitQueued(group, count);
         release.countDown();
+        return leader;
+    }
+
+    @Test
+    void concurrentCallersShareOneTransactionAndAllCommit() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> false);
+        Set<Handle> handles = ConcurrentHashMap.newKeySet();
+        List<Future<String>> followers = new ArrayList<>();
+        Future<String> leader = queueBehindBlockedLeader(group, 5, handles, followers);
 
         assertThat(leader.get(10, TimeUnit.SECONDS)).isEqualTo("leader");
         for (int i = 0; i < 5; i++) {
@@ -145,19 +151,9 @@ class GroupCommitTest {
     @Test
     void aBatchNeverExceedsItsLimit() throws Exception {
         GroupCommit<String> group = new GroupCommit<>(jdbi, 2, e -> false);
-        CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Future<String> leader = blockedLeader(group, inside, release);
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
-
         Set<Handle> handles = ConcurrentHashMap.newKeySet();
         List<Future<String>> followers = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            String name = "f" + i;
-            followers.add(pool.submit(() -> group.run(insert(name, handles), () -> name + " alone")));
-        }
-        awaitQueued(group, 5);
-        release.countDown();
+        Future<String> leader = queueBehindBlockedLeader(group, 5, handles, followers);
         leader.get(10, TimeUnit.SECONDS);
         for (Future<String> follower : followers) {
             assertThat(follower.get(10, TimeUnit.SECONDS)).startsWith("f").doesNotContain("alone");
