@@ -20,7 +20,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openest.est.testing.EstHttp;
 import org.openest.est.testing.EstTestServer;
+import org.openest.est.testing.PostgresTestDatabase;
 import org.openest.est.testing.TestPki;
 
 /**
@@ -59,8 +59,7 @@ class MultiNodePostgresIT {
 
     @TempDir
     static Path home;
-    static String database;
-    static String adminUrl;
+    static PostgresTestDatabase database;
     static EstTestServer nodeA;
     static EstTestServer nodeB;
     static TestPki pki;
@@ -68,14 +67,8 @@ class MultiNodePostgresIT {
 
     @BeforeAll
     static void start() throws Exception {
-        adminUrl = System.getenv().getOrDefault("EST_TEST_POSTGRES_URL",
-                "jdbc:postgresql://127.0.0.1:5432/test?user=root");
-        database = "est_nodes_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection connection = DriverManager.getConnection(adminUrl);
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + database);
-        }
-        String url = adminUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
+        database = PostgresTestDatabase.create("est_nodes_");
+        String url = database.url();
         pki = TestPki.create("Shared CA");
         Map<String, String> config = new HashMap<>(Map.of("database.url", url, "database.user", "",
                 "database.pool-size", "8", "profiles", "unique", "profile.unique.label", "unique",
@@ -94,9 +87,8 @@ class MultiNodePostgresIT {
         if (nodeB != null) {
             nodeB.close();
         }
-        try (Connection connection = DriverManager.getConnection(adminUrl);
-             Statement statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -189,8 +181,7 @@ class MultiNodePostgresIT {
     }
 
     static long count(String sql) throws Exception {
-        String url = adminUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1");
-        try (Connection connection = DriverManager.getConnection(url);
+        try (Connection connection = DriverManager.getConnection(database.url());
              Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getLong(1);

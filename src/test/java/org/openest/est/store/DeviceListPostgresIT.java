@@ -2,13 +2,9 @@ package org.openest.est.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -18,6 +14,7 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openest.est.testing.PostgresTestDatabase;
 
 /**
  * {@link FleetTest} on PostgreSQL, plus what only PostgreSQL shows: the search uses the trigram index, also once the
@@ -29,33 +26,23 @@ import org.junit.jupiter.api.Test;
  * loudly, if PostgreSQL cannot be reached.
  */
 class DeviceListPostgresIT extends FleetTest {
-    static String adminUrl;
-    static String databaseName;
-    static String url;
+    static PostgresTestDatabase postgres;
 
     @BeforeAll
     static void createDatabase() throws Exception {
-        adminUrl = System.getenv().getOrDefault("EST_TEST_POSTGRES_URL",
-                "jdbc:postgresql://127.0.0.1:5432/test?user=root");
-        databaseName = "est_fleet_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection connection = DriverManager.getConnection(adminUrl);
-             Statement statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + databaseName);
-        }
-        url = adminUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + databaseName + "$1");
+        postgres = PostgresTestDatabase.create("est_fleet_");
     }
 
     @AfterAll
     static void dropDatabase() throws Exception {
-        try (Connection connection = DriverManager.getConnection(adminUrl);
-             Statement statement = connection.createStatement()) {
-            statement.execute("DROP DATABASE IF EXISTS " + databaseName + " WITH (FORCE)");
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
     @Override
     Database openDatabase() {
-        Database opened = Database.open("", url, null, new char[0], 2); // Flyway takes two connections
+        Database opened = Database.open("", postgres.url(), null, new char[0], 2); // Flyway takes two connections
         opened.jdbi().useHandle(h -> h.execute("TRUNCATE certificate, device, pending_request, crl_counter"
                 + " RESTART IDENTITY CASCADE"));
         return opened;
@@ -101,7 +88,7 @@ class DeviceListPostgresIT extends FleetTest {
         // switch a prepared statement to its generic plan (which walks the primary key through the whole table);
         // on one connection, so that its session's prepared statements can be looked at afterwards
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        config.setJdbcUrl(postgres.url());
         config.setMaximumPoolSize(1);
         List<Map<String, Object>> plans;
         try (HikariDataSource pool = new HikariDataSource(config)) {
