@@ -11,7 +11,7 @@
 #   --no-floor / --no-load / --no-pg / --no-jfr   skip a part (--no-load: the HSQLDB load matrix).
 #   --scale LIST  registry sizes for PostgreSQL, default 1000,10000,100000.
 #   --serve       only set up and start the benchmark's Tomcat (HSQLDB) and wait, for manual runs of the load
-#                 generator or profiling; prints the port, pid and the LoadGenerator command line.
+#                 generator or profiling; prints the port, pid and the LoadGenerator command line (no floor).
 # Environment: TOMCAT_VERSION (default 11.0.24), MVN (default mvn), MVN_ARGS, JAVA_HOME,
 #   PGHOST/PGPORT/PGUSER (default 127.0.0.1/5432/postgres, trust auth), BENCH_DB (default estbench).
 # Output: the tables on stdout and in target/bench/report.md (with the machine description and load averages);
@@ -39,7 +39,7 @@ while (($#)); do
         --no-pg) PG=false ;;
         --no-load) LOAD=false ;;
         --no-jfr) PROFILE=false ;;
-        --serve) SERVE=true ;;
+        --serve) SERVE=true FLOOR=false ;;
         --port) PORT=$2; shift ;;
         --duration) DURATION=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
