@@ -285,6 +285,22 @@ check "context.xml est.config -> conf/est.properties read: GET iqe/cacerts is 20
 run_est_checks
 [[ $STRONGSWAN == yes ]] && run_strongswan_checks
 
+# The access log's time column is in milliseconds: never more than the client measured for the same request (with
+# %D, microseconds since Tomcat 10, it was about a thousand times more). The valve buffers: wait for its flush.
+access_log_ms() {
+    local probe=/.well-known/est/access-log-probe-$RANDOM total logged
+    total=$(curl -s -o /dev/null --max-time 10 --cacert "$CA" -w '%{time_total}' "https://localhost:$PORT$probe") || return 1
+    for _ in $(seq 1 60); do
+        logged=$(grep -h "GET $probe " "$BASE"/logs/est_access.*.log 2>/dev/null | tail -n 1)
+        [[ -n $logged ]] && break
+        sleep 0.5
+    done
+    [[ $logged =~ \ ([0-9]+)ms$ ]] || { echo "no '<n>ms' at the end of the access log line for $probe: '$logged'"; return 1; }
+    awk -v ms="${BASH_REMATCH[1]}" -v s="$total" 'BEGIN { exit !(ms <= s * 1000 + 1) }' ||
+        { echo "logged ${BASH_REMATCH[1]} ms, but the client measured ${total} s: '$logged'"; return 1; }
+}
+check "access log: the time taken is in milliseconds (not more than the client measured)" access_log_ms
+
 # ---------------------------------------------------------------------------------------------------------------
 # Where the data went
 
