@@ -402,7 +402,7 @@ public final class LoadGenerator {
         }
         long serverCpu0 = serverCpuTicks();
         long clientCpu0 = ownCpuTicks();
-        resetPeakRss();
+        boolean hwmReset = resetPeakRss();
         RssSampler rss = new RssSampler(pid);
         rss.start();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -475,7 +475,8 @@ public final class LoadGenerator {
         rss.stop();
         long serverCpu = serverCpuTicks() - serverCpu0;
         long clientCpu = ownCpuTicks() - clientCpu0;
-        long peakRss = Math.max(peakRss(), rss.max());
+        // VmHWM only if it was really reset for this scenario, else it is the peak since the server started.
+        long peakRss = hwmReset ? Math.max(peakRss(), rss.max()) : rss.max();
         if (jfrName != null) {
             jcmd("JFR.stop", "name=bench");
         }
@@ -804,14 +805,24 @@ public final class LoadGenerator {
         }
     }
 
-    private void resetPeakRss() {
-        if (pid != 0) {
-            try {
-                Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5"); // resets VmHWM
-            } catch (IOException e) {
-                // not permitted: VmHWM is then the peak since start; the sampler still sees this scenario
-            }
+    /**
+     * Resets the server's VmHWM through clear_refs. Some kernels and containers accept the write and ignore it, so the
+     * reset is checked: right after it, VmHWM must be close to VmRSS.
+     *
+     * @return true if VmHWM now measures this scenario only
+     */
+    private boolean resetPeakRss() {
+        if (pid == 0) {
+            return false;
         }
+        try {
+            Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5"); // resets VmHWM
+        } catch (IOException e) {
+            return false; // not permitted: the sampler alone measures this scenario
+        }
+        long hwm = status(pid, "VmHWM:");
+        long rss = status(pid, "VmRSS:");
+        return hwm > 0 && hwm <= rss + rss / 50 + 1024;
     }
 
     /** @return VmHWM in KiB */
@@ -861,7 +872,7 @@ public final class LoadGenerator {
         }
     }
 
-    /** Samples VmRSS every 100 ms (in case VmHWM cannot be reset). */
+    /** Samples VmRSS every 100 ms: the scenario's peak RSS where VmHWM cannot be reset. */
     static final class RssSampler {
         private final long pid;
         private volatile boolean running = true;
