@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The EST server benchmark: enrollments per second against the physical floor of this machine (see BENCHMARKS.md).
 #
-# Usage: bench/run.sh [--smoke] [--no-floor] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S]
+# Usage: bench/run.sh [--smoke] [--no-floor] [--no-registry] [--registry] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S]
 #                     [--clients LIST] [--ops LIST] [--modes LIST] [--scale LIST]
-#   (default)     JMH floor (~3 min), then the built WAR in real Tomcat 11.0.24 with the shipped server.xml and a
+#   (default)     JMH floor (~3 min), the registry alone under 8 and 32 writers (~1 min), then the built WAR in real Tomcat 11.0.24 with the shipped server.xml and a
 #                 fresh dev PKI, driven over TLS on loopback: cacerts, simpleenroll (Basic and RA certificate),
 #                 simplereenroll (device certificates), 1/8/32/128 clients, keep-alive and a new TLS handshake per
 #                 request; JFR profiles of the main scenarios; then PostgreSQL at 1k/10k/100k devices. ~25 min.
 #   --smoke       the same pipeline, tiny (1 s scenarios, 2 s warm-up, no PostgreSQL, short JMH): < 90 s once built.
-#   --no-floor / --no-load / --no-pg / --no-jfr   skip a part (--no-load: the HSQLDB load matrix).
+#   --no-floor / --no-registry / --no-load / --no-pg / --no-jfr   skip a part (--no-load: the HSQLDB load matrix).
+#   --registry    only the registry-alone part (no Tomcat, no floor).
 #   --scale LIST  registry sizes for PostgreSQL, default 1000,10000,100000.
 #   --serve       only set up and start the benchmark's Tomcat (HSQLDB) and wait, for manual runs of the load
 #                 generator or profiling; prints the port, pid and the LoadGenerator command line (no floor).
@@ -29,7 +30,7 @@ PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGHOST PGPORT PGUSER
 BENCH_DB=${BENCH_DB:-estbench}
 
-SMOKE=false FLOOR=true LOAD=true PG=true PROFILE=true PORT= SERVE=false
+SMOKE=false FLOOR=true REGISTRY=true REGISTRY_ONLY=false LOAD=true PG=true PROFILE=true PORT= SERVE=false
 MAX=25000 DURATION=10 WARMUP=60 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
 MODES=keepalive,newconn SCALE=1000,10000,100000
 while (($#)); do
@@ -37,6 +38,8 @@ while (($#)); do
         --smoke) SMOKE=true ;;
         --no-floor) FLOOR=false ;;
         --no-pg) PG=false ;;
+        --no-registry) REGISTRY=false ;;
+        --registry) REGISTRY_ONLY=true FLOOR=false ;;
         --no-load) LOAD=false ;;
         --no-jfr) PROFILE=false ;;
         --serve) SERVE=true FLOOR=false ;;
@@ -47,7 +50,7 @@ while (($#)); do
         --ops) OPS=$2; shift ;;
         --modes) MODES=$2; shift ;;
         --scale) SCALE=$2; shift ;;
-        *) echo "usage: $0 [--smoke] [--no-floor] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S]" \
+        *) echo "usage: $0 [--smoke] [--no-floor] [--no-registry] [--registry] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S]" \
                 "[--clients LIST] [--ops LIST] [--modes LIST] [--scale LIST]" >&2; exit 2 ;;
     esac
     shift
@@ -55,6 +58,8 @@ done
 if $SMOKE; then
     DURATION=1 WARMUP=2 CLIENTS=${CLIENTS/1,8,32,128/1,8} PG=false PROFILE=false MAX=2000
 fi
+REGISTRY_ARGS=(--writers 8,32 --seconds 10 --rounds 3)
+$SMOKE && REGISTRY_ARGS=(--writers 8 --seconds 1 --rounds 2)
 
 START=$SECONDS
 log() { echo "bench: [$((SECONDS - START)) s] $*"; }
@@ -114,6 +119,24 @@ if $FLOOR; then
     } | tee -a "$REPORT"
     FLOOR_FILES="$OUT/floor-1t.json,$OUT/floor-2t.json"
 fi
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1b. The registry alone: the enrollment write (group commit included) from 8 and 32 threads, no TLS, no crypto.
+if $REGISTRY || $REGISTRY_ONLY; then
+    log "registry alone: RegistryLoad ${REGISTRY_ARGS[*]}"
+    "$JAVA" -cp "$CP" org.openest.est.bench.RegistryLoad "${REGISTRY_ARGS[@]}" --dir "$OUT" >"$OUT/registry.log" 2>&1 ||
+        { tail -n 40 "$OUT/registry.log" >&2; die "RegistryLoad failed"; }
+    rm -rf "$OUT"/registry-load*
+    {
+        echo "## Registry alone (RegistryLoad ${REGISTRY_ARGS[*]}; first round of each is a warm-up)"
+        echo
+        echo "Registry.recordIssued in a loop per thread, file HSQLDB opened as the server opens it (durable), no TLS."
+        echo
+        grep '^|' "$OUT/registry.log"
+        echo
+    } | tee -a "$REPORT"
+fi
+$REGISTRY_ONLY && exit 0
 
 # ---------------------------------------------------------------------------------------------------------------
 # 2. Tomcat with the built WAR, like .ci/tomcat-smoke.sh: fresh CATALINA_BASE, fresh dev PKI.
