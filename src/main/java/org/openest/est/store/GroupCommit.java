@@ -3,6 +3,8 @@ package org.openest.est.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -21,9 +23,14 @@ import org.jdbi.v3.core.Jdbi;
  * was spent waiting there. PostgreSQL has a group commit of its own, but batching still saves a commit and a round
  * trip per enrollment.
  *
- * <p>How (leader/follower, also called flat combining): a caller queues its work and takes the lock; whoever holds
- * it runs everything queued so far (up to {@code maxBatch}) in one transaction and hands each caller its result. A
- * caller whose work another leader has already committed only releases the lock. If anything in a batch throws (a
+ * <p>How (leader/follower, also called flat combining): a caller queues its work and tries the lock; whoever holds
+ * it runs everything queued so far (up to {@code maxBatch}) in one transaction, hands each caller its result and
+ * wakes it. The others sleep until they are woken, either because their work has committed or, when a leader is done
+ * with its own work, to lead the next batch. A caller whose work another leader committed returns without touching the
+ * lock. (It used to wait for the lock to find that out: under load a leader coming back with new work barged ahead of
+ * those waiters, so finished callers waited for many further batches. Measured with {@code bench/run.sh --registry}
+ * on 2 cores: 8 writers 2 400 -> 5 400 records/s, p99 88-99 -> 5 ms; 32 writers 2 400 -> 7 900 records/s, p99
+ * 118-567 -> 17 ms.) If anything in a batch throws (a
  * duplicate refused by policy, a unique-key race with another node, a deadlock, a lost connection), the whole
  * transaction rolls back and every caller of that batch runs its work again alone, through the caller's own
  * transaction and retry rules, so one refused record never fails the others. A batch of one fails as a transaction
@@ -35,19 +42,23 @@ final class GroupCommit<T> {
     private final Jdbi jdbi;
     private final int maxBatch;
     private final Predicate<RuntimeException> retryAlone;
+    /** Longest a waiting caller sleeps before it looks again (a safety net: it is normally woken). */
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Work<T>> queue = new ConcurrentLinkedQueue<>();
 
     /** One caller's unit of work and, once its batch has ended, its outcome. */
     private static final class Work<T> {
         final Function<Handle, T> body;
+        final Thread caller;
         volatile boolean done;
         T result;
         boolean alone;
         RuntimeException failure;
 
-        Work(Function<Handle, T> body) {
+        Work(Function<Handle, T> body, Thread caller) {
             this.body = body;
+            this.caller = caller;
         }
     }
 
@@ -72,15 +83,26 @@ final class GroupCommit<T> {
      * @return the result of {@code body}, committed
      */
     T run(Function<Handle, T> body, Supplier<T> alone) {
-        Work<T> work = new Work<>(body);
+        Work<T> work = new Work<>(body, Thread.currentThread());
         queue.add(work);
-        lock.lock();
-        try {
-            while (!work.done) {
-                runBatch();
+        while (!work.done) {
+            if (lock.tryLock()) {
+                try {
+                    while (!work.done) {
+                        runBatch();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                // Hand over: the caller of the oldest queued work leads next (else it waits for its park timeout).
+                Work<T> next = queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.caller);
+                }
+            } else {
+                // A leader is running a batch: wait to be told that ours has committed, or to lead the next one.
+                LockSupport.parkNanos(this, PARK_NANOS);
             }
-        } finally {
-            lock.unlock();
         }
         if (work.failure != null) {
             throw work.failure;
@@ -122,6 +144,9 @@ final class GroupCommit<T> {
                 batch.forEach(work -> work.alone = true);
             }
         }
-        batch.forEach(work -> work.done = true);
+        for (Work<T> work : batch) {
+            work.done = true;
+            LockSupport.unpark(work.caller);
+        }
     }
 }

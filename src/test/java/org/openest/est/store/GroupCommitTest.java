@@ -161,4 +161,60 @@ class GroupCommitTest {
         assertThat(handles).as("5 callers, at most 2 per transaction").hasSize(3);
         assertThat(names()).hasSize(6);
     }
+
+    /**
+     * Many callers at once, every tenth of them refused: each caller gets its own answer, every accepted record is
+     * committed exactly once, and no caller is left waiting (callers do not take the lock to learn that another
+     * leader committed their work, so a lost wake-up would show as a hang here).
+     */
+    @Test
+    void underContentionEveryCallerGetsItsOwnAnswerAndEveryRecordIsCommittedOnce() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 8, e -> false);
+        int threads = 16;
+        int calls = 150;
+        List<Future<List<String>>> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            workers.add(pool.submit(() -> {
+                List<String> answers = new ArrayList<>();
+                for (int i = 0; i < calls; i++) {
+                    String name = thread + "-" + i;
+                    boolean refused = i % 10 == 0;
+                    try {
+                        answers.add(group.run(handle -> {
+                            if (refused) {
+                                throw new IllegalArgumentException("refused " + name);
+                            }
+                            handle.execute("INSERT INTO t (name) VALUES (?)", name);
+                            return name;
+                        }, () -> {
+                            if (refused) {
+                                throw new IllegalArgumentException("refused alone " + name);
+                            }
+                            return jdbi.inTransaction(handle -> insert(name, ConcurrentHashMap.newKeySet())
+                                    .apply(handle));
+                        }));
+                    } catch (IllegalArgumentException e) {
+                        answers.add(e.getMessage());
+                    }
+                }
+                return answers;
+            }));
+        }
+        for (int t = 0; t < threads; t++) {
+            List<String> answers = workers.get(t).get(60, TimeUnit.SECONDS);
+            for (int i = 0; i < calls; i++) {
+                String name = t + "-" + i;
+                if (i % 10 == 0) {
+                    // refused in a shared batch (then again alone), or alone from the start (a batch of one)
+                    assertThat(answers.get(i)).isIn("refused alone " + name, "refused " + name);
+                } else {
+                    assertThat(answers.get(i)).isEqualTo(name);
+                }
+            }
+        }
+        List<String> names = names();
+        assertThat(names).doesNotHaveDuplicates().hasSize(threads * (calls - calls / 10));
+        assertThat(group.queued()).isZero();
+    }
 }
