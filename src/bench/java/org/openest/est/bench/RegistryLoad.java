@@ -24,8 +24,9 @@ import org.openest.est.store.Registry;
  * (durable: one fsync per commit). No TLS, no crypto: this isolates the database part of an enrollment, its throughput,
  * CPU per record and latency tail (HSQLDB's checkpoints show as the calls over 100 ms).
  *
- * <p>Usage: {@code RegistryLoad --writers 8,32 --seconds 10 --rounds 3 --dir target/bench}; the first round of each
- * writer count is a warm-up and is not printed. Prints a Markdown table.
+ * <p>Usage: {@code RegistryLoad --writers 8,32 --seconds 10 --rounds 3 --dir target/bench [--db-options ";k=v"]};
+ * the first round of each writer count is a warm-up and is not printed ({@code --db-options} is appended to the JDBC
+ * URL, for trying HSQLDB settings). Prints a Markdown table.
  */
 public final class RegistryLoad {
     private RegistryLoad() {
@@ -36,12 +37,14 @@ public final class RegistryLoad {
         int seconds = 10;
         int rounds = 3;
         Path dir = Path.of("target", "bench");
+        String dbOptions = "";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--writers" -> writers = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--dir" -> dir = Path.of(args[i + 1]);
+                case "--db-options" -> dbOptions = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -52,7 +55,7 @@ public final class RegistryLoad {
         for (int count : writers) {
             Path home = Files.createTempDirectory(Files.createDirectories(dir.toAbsolutePath()), "registry-load");
             String url = "jdbc:hsqldb:file:" + home.resolve("est")
-                    + ";hsqldb.write_delay=false;hsqldb.tx=mvcc;hsqldb.default_table_type=cached";
+                    + ";hsqldb.write_delay=false;hsqldb.tx=mvcc;hsqldb.default_table_type=cached" + dbOptions;
             try (Database database = Database.open("", url, "SA", new char[0], 16)) {
                 Registry registry = database.registry();
                 AtomicLong serials = new AtomicLong();
