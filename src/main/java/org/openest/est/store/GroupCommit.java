@@ -85,6 +85,7 @@ final class GroupCommit<T> {
     T run(Function<Handle, T> body, Supplier<T> alone) {
         Work<T> work = new Work<>(body, Thread.currentThread());
         queue.add(work);
+        boolean interrupted = false;
         while (!work.done) {
             if (lock.tryLock()) {
                 try {
@@ -102,7 +103,14 @@ final class GroupCommit<T> {
             } else {
                 // A leader is running a batch: wait to be told that ours has committed, or to lead the next one.
                 LockSupport.parkNanos(this, PARK_NANOS);
+                // Once queued, the work may be committed at any moment, so the caller waits for its outcome even
+                // when interrupted; the flag is cleared meanwhile (else parking would return at once, a busy loop)
+                // and set again before returning.
+                interrupted |= Thread.interrupted();
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (work.failure != null) {
             throw work.failure;

@@ -217,4 +217,28 @@ class GroupCommitTest {
         assertThat(names).doesNotHaveDuplicates().hasSize(threads * (calls - calls / 10));
         assertThat(group.queued()).isZero();
     }
+
+    /** An interrupted caller still gets its committed answer (its work may already be in a batch) and its flag back. */
+    @Test
+    void anInterruptedCallerWaitsForItsOutcomeAndKeepsItsInterruptFlag() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> false);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> leader = blockedLeader(group, inside, release);
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread[] follower = new Thread[1];
+        Future<String> answer = pool.submit(() -> {
+            follower[0] = Thread.currentThread();
+            String result = group.run(insert("interrupted", ConcurrentHashMap.newKeySet()), () -> "alone");
+            return result + (Thread.currentThread().isInterrupted() ? " +flag" : " -flag");
+        });
+        awaitQueued(group, 1);
+        follower[0].interrupt();
+        Thread.sleep(50); // the follower, interrupted, must keep waiting (not return, not spin past its work)
+        assertThat(answer.isDone()).isFalse();
+        release.countDown();
+        assertThat(leader.get(10, TimeUnit.SECONDS)).isEqualTo("leader");
+        assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("interrupted +flag");
+        assertThat(names()).containsExactly("interrupted", "leader");
+    }
 }
