@@ -349,6 +349,11 @@ if [[ $DEPLOY == manager ]]; then
 fi
 
 stop_tomcat
+# A clean stop (and, with the manager, a clean redeploy): Tomcat names every thread the webapp started and left running.
+no_leaked_threads() {
+    ! grep -E 'appears to have started a thread named .* but has failed to stop it' "$BASE/logs/catalina.out"
+}
+check "clean stop: the webapp left no thread of its own running (catalina.out)" no_leaked_threads
 if ((FAILED > 0)); then
     log "logs: $BASE/logs (last lines of catalina.out follow)"
     tail -n 40 "$BASE/logs/catalina.out" || true

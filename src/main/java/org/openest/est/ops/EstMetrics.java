@@ -57,18 +57,20 @@ public final class EstMetrics {
      * @param clock time for the expiry window
      */
     public EstMetrics(Registry registry, HealthCheck health, Clock clock) {
-        enrollments = Counter.builder().name("est_enrollments_total")
+        // No exemplars (there is no tracing to link to): the exemplar sampler starts a static scheduler thread in the
+        // webapp's class loader that nothing stops, so every undeploy or redeploy leaked it (Tomcat warned).
+        enrollments = Counter.builder().name("est_enrollments_total").withoutExemplars()
                 .help("EST enrollment requests by label, operation and outcome")
                 .labelNames("label", "operation", "outcome").register(prometheus);
-        authFailures = Counter.builder().name("est_auth_failures_total")
+        authFailures = Counter.builder().name("est_auth_failures_total").withoutExemplars()
                 .help("Failed HTTP Basic logins").register(prometheus);
-        duration = Histogram.builder().name("est_request_duration_seconds")
+        duration = Histogram.builder().name("est_request_duration_seconds").withoutExemplars()
                 .help("Duration of EST requests in seconds").classicOnly()
                 .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5).register(prometheus);
-        expiring = Gauge.builder().name("est_certificates_expiring")
+        expiring = Gauge.builder().name("est_certificates_expiring").withoutExemplars()
                 .help("VALID certificates whose notAfter is within the given number of days")
                 .labelNames("days").register(prometheus);
-        up = Gauge.builder().name("est_up")
+        up = Gauge.builder().name("est_up").withoutExemplars()
                 .help("1 if the registry database and every CA are up, else 0").register(prometheus);
         this.registry = registry;
         this.health = health;
