@@ -130,10 +130,11 @@ public final class EstContextListener implements ServletContextListener {
                     config.auth().credentialCacheSeconds());
             EnrollmentRateLimit enrollmentLimit = new EnrollmentRateLimit(limits.enrollmentsPerMinute(),
                     limits.trackedClients(), millis);
+            EnrollmentGate gate = new EnrollmentGate(config.http().concurrentEnrollments(),
+                    config.http().enrollmentQueueSeconds() * 1000L);
+            metrics.admission(gate);
             context.setAttribute(EstEndpoint.ATTRIBUTE, new EstEndpoint(enrollment, decoder, Map.copyOf(byLabel),
-                    bootstrap, config.http(), config.auth(), callers, enrollmentLimit, metrics,
-                    new EnrollmentGate(config.http().concurrentEnrollments(),
-                            config.http().enrollmentQueueSeconds() * 1000L)));
+                    bootstrap, config.http(), config.auth(), callers, enrollmentLimit, metrics, gate));
             Fleet fleet = new Fleet(database.jdbi());
             Map<String, CrlPublisher> crls = new HashMap<>();
             for (Map.Entry<String, CertificateAuthority> entry : cas.entrySet()) {

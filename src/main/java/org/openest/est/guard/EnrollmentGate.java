@@ -62,6 +62,11 @@ public final class EnrollmentGate {
         return size;
     }
 
+    /** @return enrollments holding a permit now (for metrics; 0 when there is no limit) */
+    public int inProgress() {
+        return permits == null ? 0 : size - permits.availablePermits();
+    }
+
     /** @return requests waiting for a permit now (an estimate, for metrics) */
     public int waiting() {
         return permits == null ? 0 : permits.getQueueLength();

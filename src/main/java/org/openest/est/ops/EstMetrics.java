@@ -13,6 +13,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.openest.est.guard.EnrollmentGate;
 import org.openest.est.protocol.EstError;
 import org.openest.est.store.Registry;
 
@@ -25,7 +26,9 @@ import org.openest.est.store.Registry;
  *   <li>{@code est_auth_failures_total}: failed HTTP Basic logins;</li>
  *   <li>{@code est_certificates_expiring{days="30"}}: VALID certificates whose notAfter is within 30 days, counted
  *       in the registry at scrape time (no sample while the database is down);</li>
- *   <li>{@code est_up}: 1 if the health check passes (database and CA) at scrape time, else 0.</li>
+ *   <li>{@code est_up}: 1 if the health check passes (database and CA) at scrape time, else 0;</li>
+ *   <li>{@code est_enrollments_in_progress} and {@code est_enrollments_queued}: enrollments holding an admission
+ *       permit ({@code http.concurrent-enrollments}) and requests waiting for one, at scrape time.</li>
  * </ul>
  * Every label value comes from a bounded set (configured labels, operation names, outcomes), so a client cannot
  * create series. Uses its own registry, never Prometheus' static default (which would outlive a redeploy).
@@ -47,6 +50,9 @@ public final class EstMetrics {
     private final Histogram duration;
     private final Gauge expiring;
     private final Gauge up;
+    private final Gauge inProgress;
+    private final Gauge queued;
+    private volatile EnrollmentGate gate;
     private final Registry registry;
     private final HealthCheck health;
     private final Clock clock;
@@ -72,6 +78,10 @@ public final class EstMetrics {
                 .labelNames("days").register(prometheus);
         up = Gauge.builder().name("est_up").withoutExemplars()
                 .help("1 if the registry database and every CA are up, else 0").register(prometheus);
+        inProgress = Gauge.builder().name("est_enrollments_in_progress").withoutExemplars()
+                .help("Enrollments holding an admission permit (http.concurrent-enrollments)").register(prometheus);
+        queued = Gauge.builder().name("est_enrollments_queued").withoutExemplars()
+                .help("Enrollment requests waiting for an admission permit").register(prometheus);
         this.registry = registry;
         this.health = health;
         this.clock = clock;
@@ -116,6 +126,14 @@ public final class EstMetrics {
         duration.observe(nanos / 1e9);
     }
 
+    /**
+     * @param gate the admission queue whose figures {@code est_enrollments_in_progress} and
+     *     {@code est_enrollments_queued} report (both 0 until it is set)
+     */
+    public void admission(EnrollmentGate gate) {
+        this.gate = gate;
+    }
+
     /** @return the Content-Type of {@link #write} */
     public String contentType() {
         return writer.getContentType();
@@ -130,6 +148,9 @@ public final class EstMetrics {
     public void write(OutputStream out) throws IOException {
         HealthCheck.Health now = health.check();
         up.set(now.up() ? 1 : 0);
+        EnrollmentGate admission = gate;
+        inProgress.set(admission == null ? 0 : admission.inProgress());
+        queued.set(admission == null ? 0 : admission.waiting());
         String days = Integer.toString(EXPIRY_DAYS);
         expiring.remove(days); // no sample rather than a stale one when it cannot be counted
         if (now.database()) {

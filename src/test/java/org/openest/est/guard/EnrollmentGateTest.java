@@ -21,14 +21,17 @@ class EnrollmentGateTest {
         EnrollmentGate.Permit second = gate.enter();
         assertThat(first).isNotNull();
         assertThat(second).isNotNull();
+        assertThat(gate.inProgress()).isEqualTo(2);
         long start = System.nanoTime();
         assertThat(gate.enter()).as("no permit left within the wait").isNull();
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(45);
         first.close();
         EnrollmentGate.Permit third = gate.enter();
         assertThat(third).as("a closed permit lets the next one in").isNotNull();
+        assertThat(gate.inProgress()).isEqualTo(2);
         second.close();
         third.close();
+        assertThat(gate.inProgress()).isZero();
     }
 
     @Test

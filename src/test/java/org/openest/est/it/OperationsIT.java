@@ -115,7 +115,10 @@ class OperationsIT {
                     .contains("est_request_duration_seconds_bucket{le=\"5.0\"}")
                     .contains("est_request_duration_seconds_count 3\n")
                     .contains("est_certificates_expiring{days=\"30\"} 1.0\n")
-                    .contains("est_up 1.0\n");
+                    .contains("est_up 1.0\n")
+                    .contains("# TYPE est_enrollments_in_progress gauge\n")
+                    .contains("\nest_enrollments_in_progress 0.0\n")
+                    .contains("\nest_enrollments_queued 0.0\n");
         }
     }
 }
