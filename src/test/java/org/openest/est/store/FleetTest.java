@@ -289,6 +289,33 @@ class FleetTest {
     }
 
     @Test
+    void countsInOnePassAgreeWithEachFilterAlone() {
+        FleetQuery all = query(1, Optional.empty());
+        FleetQuery expiring = new FleetQuery(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(NOW.plus(Duration.ofDays(7))), NOW, 0, 1);
+        FleetQuery gateway = new FleetQuery(Optional.empty(), Optional.of("gw"), Optional.empty(), Optional.empty(),
+                NOW, 0, 1);
+        List<FleetQuery> filters = List.of(all, status("valid", 1, Optional.empty()),
+                status("revoked", 1, Optional.empty()), status("expired", 1, Optional.empty()),
+                status("deleted", 1, Optional.empty()), expiring, gateway);
+        List<Long> together = fleet.countDevices(filters);
+        assertThat(together).isEqualTo(filters.stream().map(fleet::countDevices).toList());
+        // and the figures themselves, from the fixture: 23 devices; i % 4 == 3 expired (dev-03, 11, 15, 19: dev-07
+        // is revoked); revoked dev-02, dev-07 and the deleted dev-12; i % 4 == 1 expiring in 2 days
+        long expired = ids(e -> e.status().equals("expired")).size();
+        assertThat(together.get(0)).isEqualTo(DEVICES);
+        assertThat(together.get(1)).isEqualTo(ids(e -> e.status().equals("valid")).size());
+        assertThat(together.get(2)).isEqualTo(3);
+        assertThat(together.get(3)).isEqualTo(expired).isEqualTo(4);
+        assertThat(together.get(4)).isEqualTo(1);
+        assertThat(together.get(5)).isEqualTo(6); // dev-01, 05, 09, 13, 17, 21
+        assertThat(together.get(6)).isEqualTo(5); // dev-00, 05, 10, 15, 20
+        assertThatThrownBy(() -> fleet.countDevices(List.of(all, new FleetQuery(Optional.of("valid"), Optional.empty(),
+                Optional.empty(), Optional.empty(), NOW.plusSeconds(1), 0, 1), status("valid", 1, Optional.empty()))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void searchIgnoresLikeWildcardsInTheText() {
         FleetQuery wildcard = new FleetQuery(Optional.empty(), Optional.empty(), Optional.of("dev-1_"),
                 Optional.empty(), NOW, 0, 50);
