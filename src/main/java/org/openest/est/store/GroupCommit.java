@@ -151,10 +151,16 @@ final class GroupCommit<T> {
             } else {
                 batch.forEach(work -> work.alone = true);
             }
-        }
-        for (Work<T> work : batch) {
-            work.done = true;
-            LockSupport.unpark(work.caller);
+        } catch (Error e) {
+            // Out of memory, a stack overflow: nothing a caller could retry. Each caller of the batch gets a failure
+            // instead of waiting for an outcome that would never come (its work has left the queue).
+            batch.forEach(work -> work.failure = new IllegalStateException("recording failed: " + e, e));
+            throw e;
+        } finally {
+            for (Work<T> work : batch) {
+                work.done = true;
+                LockSupport.unpark(work.caller);
+            }
         }
     }
 }

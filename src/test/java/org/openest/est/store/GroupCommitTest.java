@@ -241,4 +241,34 @@ class GroupCommitTest {
         assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("interrupted +flag");
         assertThat(names()).containsExactly("interrupted", "leader");
     }
+
+    /** An Error in a shared batch (out of memory, say) fails every caller of it; none is left waiting. */
+    @Test
+    void anErrorInABatchFailsItsCallersInsteadOfLeavingThemWaiting() throws Exception {
+        GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> false);
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> leader = blockedLeader(group, inside, release);
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Set<Handle> handles = ConcurrentHashMap.newKeySet();
+        Future<String> first = pool.submit(() -> group.run(handle -> {
+            throw new StackOverflowError("deep");
+        }, () -> "alone"));
+        awaitQueued(group, 1);
+        Future<String> second = pool.submit(() -> group.run(insert("second", handles), () -> "second alone"));
+        awaitQueued(group, 2);
+        release.countDown();
+
+        assertThat(leader.get(10, TimeUnit.SECONDS)).isEqualTo("leader");
+        // whichever caller led the failed batch rethrows the Error itself; the other gets an IllegalStateException
+        for (Future<String> caller : List.of(first, second)) {
+            assertThatThrownBy(() -> caller.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().satisfiesAnyOf(
+                            e -> assertThat(e).isInstanceOf(StackOverflowError.class),
+                            e -> assertThat(e).isInstanceOf(IllegalStateException.class)
+                                    .hasCauseInstanceOf(StackOverflowError.class));
+        }
+        assertThat(names()).containsExactly("leader");
+        assertThat(group.run(insert("after", handles), () -> "after alone")).isEqualTo("after");
+    }
 }
