@@ -54,9 +54,14 @@ class GroupCommitTest {
         };
     }
 
-    /** Starts a leader whose own work blocks until released, so that the next callers queue up behind it. */
-    private Future<String> blockedLeader(GroupCommit<String> group, CountDownLatch inside, CountDownLatch release) {
-        return pool.submit(() -> group.run(handle -> {
+    /**
+     * Starts a leader whose own work blocks until {@code release} opens, and returns once it is inside that work (it
+     * holds the lock), so that the next callers queue up behind it.
+     */
+    private Future<String> blockedLeader(GroupCommit<String> group, CountDownLatch release)
+            throws InterruptedException {
+        CountDownLatch inside = new CountDownLatch(1);
+        Future<String> leader = pool.submit(() -> group.run(handle -> {
             inside.countDown();
             try {
                 assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
@@ -66,6 +71,8 @@ class GroupCommitTest {
             handle.execute("INSERT INTO t (name) VALUES ('leader')");
             return "leader";
         }, () -> "leader alone"));
+        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        return leader;
     }
 
     private static void awaitQueued(GroupCommit<String> group, int expected) throws InterruptedException {
@@ -78,10 +85,8 @@ class GroupCommitTest {
     /** Queues {@code count} inserting callers ("f0", "f1", ...) behind a blocked leader, then releases it. */
     private Future<String> queueBehindBlockedLeader(GroupCommit<String> group, int count, Set<Handle> handles,
                                                     List<Future<String>> followers) throws InterruptedException {
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> leader = blockedLeader(group, inside, release);
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<String> leader = blockedLeader(group, release);
         for (int i = 0; i < count; i++) {
             String name = "f" + i;
             followers.add(pool.submit(() -> group.run(insert(name, handles), () -> name + " alone")));
@@ -109,10 +114,8 @@ class GroupCommitTest {
     @Test
     void aFailingCallerRollsBackTheBatchAndEveryoneElseStillCommitsAlone() throws Exception {
         GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> false);
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> leader = blockedLeader(group, inside, release);
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<String> leader = blockedLeader(group, release);
 
         Set<Handle> handles = ConcurrentHashMap.newKeySet();
         List<Future<String>> ok = new ArrayList<>();
@@ -222,10 +225,8 @@ class GroupCommitTest {
     @Test
     void anInterruptedCallerWaitsForItsOutcomeAndKeepsItsInterruptFlag() throws Exception {
         GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> false);
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> leader = blockedLeader(group, inside, release);
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<String> leader = blockedLeader(group, release);
         Thread[] follower = new Thread[1];
         Future<String> answer = pool.submit(() -> {
             follower[0] = Thread.currentThread();
@@ -246,10 +247,8 @@ class GroupCommitTest {
     @Test
     void anErrorInABatchFailsItsCallersInsteadOfLeavingThemWaiting() throws Exception {
         GroupCommit<String> group = new GroupCommit<>(jdbi, 64, e -> false);
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Future<String> leader = blockedLeader(group, inside, release);
-        assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+        Future<String> leader = blockedLeader(group, release);
         Set<Handle> handles = ConcurrentHashMap.newKeySet();
         Future<String> first = pool.submit(() -> group.run(handle -> {
             throw new StackOverflowError("deep");
