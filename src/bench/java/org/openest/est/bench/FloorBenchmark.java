@@ -25,6 +25,7 @@ import org.openest.est.ca.Crypto;
 import org.openest.est.ca.DevPki;
 import org.openest.est.ca.IssueRequest;
 import org.openest.est.ca.LocalCa;
+import org.openest.est.config.ConfigLoader;
 import org.openest.est.protocol.CertsOnly;
 import org.openest.est.protocol.CsrDecoder;
 import org.openest.est.protocol.EstException;
@@ -132,8 +133,7 @@ public class FloorBenchmark {
         public void setUp() throws Exception {
             dir = Files.createTempDirectory(Path.of(System.getProperty("bench.tmp", "target")).toAbsolutePath(),
                     "floor-db");
-            String url = "jdbc:hsqldb:file:" + dir.resolve("est")
-                    + ";hsqldb.write_delay=false;hsqldb.tx=mvcc;hsqldb.default_table_type=cached";
+            String url = ConfigLoader.embeddedDatabaseUrl(dir.resolve("est"));
             database = Database.open("", url, "SA", new char[0], 16);
             registry = database.registry();
             pem = DevPki.pem(sampleCertificate());
@@ -147,7 +147,8 @@ public class FloorBenchmark {
             }
         }
 
-        CertificateRecord record(String serial, String subject, String issuer, String pemText, Instant notAfter) {
+        static CertificateRecord record(String serial, String subject, String issuer, String pemText,
+                                        Instant notAfter) {
             Instant now = Instant.now();
             return new CertificateRecord(serial, issuer, 0, subject, "", now, notAfter, pemText, "bench", "PASSWORD",
                     "127.0.0.1", "", "simpleenroll", now, null, CertificateRecord.VALID, null, null);
@@ -186,7 +187,7 @@ public class FloorBenchmark {
     @Benchmark
     public CertificateRecord durableInsert(Db db) {
         long n = db.next.getAndIncrement();
-        return db.registry.recordIssued(db.record(Long.toHexString(n).toUpperCase(Locale.ROOT) + "A",
+        return db.registry.recordIssued(Db.record(Long.toHexString(n).toUpperCase(Locale.ROOT) + "A",
                 "CN=insert-" + n + ",O=Bench", "CN=Floor CA,O=Bench", db.pem, Instant.now().plusSeconds(86400)));
     }
 
@@ -198,7 +199,7 @@ public class FloorBenchmark {
         String serial = certificate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
         // Subjects repeat every CSRS requests; make the registry row unique so every op inserts a device.
         long n = db.next.getAndIncrement();
-        db.registry.recordIssued(db.record(serial, "CN=enroll-" + n + ",O=Bench", ca.issuer, DevPki.pem(certificate),
+        db.registry.recordIssued(Db.record(serial, "CN=enroll-" + n + ",O=Bench", ca.issuer, DevPki.pem(certificate),
                 certificate.getNotAfter().toInstant()));
         return CertsOnly.base64(CertsOnly.encode(List.of(certificate)));
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.openest.est.ca.DevPki;
+import org.openest.est.config.ConfigLoader;
 import org.openest.est.store.CertificateRecord;
 import org.openest.est.store.Database;
 import org.openest.est.store.Registry;
@@ -54,8 +55,7 @@ public final class RegistryLoad {
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (int count : writers) {
             Path home = Files.createTempDirectory(Files.createDirectories(dir.toAbsolutePath()), "registry-load");
-            String url = "jdbc:hsqldb:file:" + home.resolve("est")
-                    + ";hsqldb.write_delay=false;hsqldb.tx=mvcc;hsqldb.default_table_type=cached" + dbOptions;
+            String url = ConfigLoader.embeddedDatabaseUrl(home.resolve("est")) + dbOptions;
             try (Database database = Database.open("", url, "SA", new char[0], 16)) {
                 Registry registry = database.registry();
                 AtomicLong serials = new AtomicLong();
@@ -84,12 +84,10 @@ public final class RegistryLoad {
                 int n = 0;
                 while (System.nanoTime() < end) {
                     long serial = serials.incrementAndGet();
-                    Instant now = Instant.now();
-                    CertificateRecord record = new CertificateRecord(
-                            Long.toHexString(serial).toUpperCase(Locale.ROOT) + "B", "CN=Floor CA,O=Bench", 0,
-                            "CN=registry-load-" + serial + ",O=Bench", "", now, now.plusSeconds(86_400), pem,
-                            "bench", "CERT", "127.0.0.1", "", "simpleenroll", now, null, CertificateRecord.VALID,
-                            null, null);
+                    CertificateRecord record = FloorBenchmark.Db.record(
+                            Long.toHexString(serial).toUpperCase(Locale.ROOT) + "B",
+                            "CN=registry-load-" + serial + ",O=Bench", "CN=Floor CA,O=Bench", pem,
+                            Instant.now().plusSeconds(86_400));
                     long t0 = System.nanoTime();
                     registry.recordIssued(record, Registry.OnDuplicate.REPLACE);
                     if (n == latencies.length) {

@@ -63,6 +63,18 @@ public final class ConfigLoader {
         this.systemProperties = systemProperties;
     }
 
+    /**
+     * The embedded registry used when {@code database.url} is empty: a file HSQLDB, durable (write delay off: one
+     * fsync per commit), MVCC, cached tables. The benchmarks open exactly this URL.
+     *
+     * @param files the database's file prefix (HSQLDB adds .script, .data, .log ...)
+     * @return the JDBC URL
+     */
+    public static String embeddedDatabaseUrl(Path files) {
+        return "jdbc:hsqldb:file:" + files.toAbsolutePath()
+                + ";hsqldb.write_delay=false;hsqldb.tx=mvcc;hsqldb.default_table_type=cached";
+    }
+
     /** @return a loader over the real process environment and system properties */
     public static ConfigLoader fromProcess() {
         return new ConfigLoader(System.getenv(), System::getProperty);
@@ -224,8 +236,7 @@ public final class ConfigLoader {
 
         String url = string(c, "database.url");
         if (url.isBlank()) {
-            url = "jdbc:hsqldb:file:" + home.resolve("db").resolve("est").toAbsolutePath()
-                    + ";hsqldb.write_delay=false;hsqldb.tx=mvcc;hsqldb.default_table_type=cached";
+            url = embeddedDatabaseUrl(home.resolve("db").resolve("est"));
         }
         EstConfig.Database database = new EstConfig.Database(string(c, "database.jndi-name"), url,
                 string(c, "database.user"), string(c, "database.password").toCharArray(),
