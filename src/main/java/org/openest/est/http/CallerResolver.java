@@ -106,7 +106,18 @@ public final class CallerResolver {
                 return new Caller(known.get().principal(), Caller.AuthMethod.PASSWORD, certificate,
                         known.get().enrollRole(), ip);
             }
+            try {
+                return resolveByContainer(request, certificate, ip, credentials);
+            } finally {
+                verified.settled(credentials.user(), credentials.password()); // releases requests waiting for it
+            }
         }
+        return resolveByContainer(request, certificate, ip, null);
+    }
+
+    /** The caller as the container sees it: its realm (asked now if need be) or the TLS client certificate. */
+    private Caller resolveByContainer(HttpServletRequest request, Optional<X509Certificate> certificate, String ip,
+                                      Credentials credentials) throws EstException {
         String user;
         try {
             user = request.getRemoteUser();

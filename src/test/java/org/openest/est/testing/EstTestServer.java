@@ -10,15 +10,20 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.security.HashLoginService;
+import org.eclipse.jetty.security.UserIdentity;
 import org.eclipse.jetty.security.UserStore;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.security.Credential;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -50,8 +55,11 @@ public final class EstTestServer implements AutoCloseable {
     private final ServerConnector plain;
     private final Path home;
     private final TestPki pki;
+    private final CountingLoginService realm;
 
-    private EstTestServer(Server server, ServerConnector tls, ServerConnector plain, Path home, TestPki pki) {
+    private EstTestServer(Server server, ServerConnector tls, ServerConnector plain, Path home, TestPki pki,
+                          CountingLoginService realm) {
+        this.realm = realm;
         this.server = server;
         this.tls = tls;
         this.plain = plain;
@@ -104,7 +112,7 @@ public final class EstTestServer implements AutoCloseable {
         server.addConnector(tls);
         server.addConnector(plain);
 
-        HashLoginService login = new HashLoginService("est");
+        CountingLoginService login = new CountingLoginService("est");
         UserStore users = new UserStore();
         users.addUser(USER, Credential.getCredential(PASSWORD), new String[] {"est-client"});
         users.addUser(OTHER_USER, Credential.getCredential(OTHER_PASSWORD), new String[] {"est-viewer"});
@@ -121,7 +129,45 @@ public final class EstTestServer implements AutoCloseable {
         webapp.setInitParameter("est.config", configFile.toString());
         server.setHandler(webapp);
         server.start();
-        return new EstTestServer(server, tls, plain, home, pki);
+        return new EstTestServer(server, tls, plain, home, pki, login);
+    }
+
+    /** @return how many user name and password checks the container realm has done so far (each one a hash) */
+    public int realmChecks() {
+        return realm.checks.get();
+    }
+
+    /**
+     * Makes each realm check take this long, like the shipped Tomcat realm's PBKDF2 hash (about 100 ms of CPU).
+     *
+     * @param millis the time a check takes
+     */
+    public void slowRealm(long millis) {
+        realm.millis = millis;
+    }
+
+    /** The test realm, counting its password checks (Tomcat's PBKDF2 realm pays a slow hash for each). */
+    private static final class CountingLoginService extends HashLoginService {
+        final AtomicInteger checks = new AtomicInteger();
+        volatile long millis;
+
+        CountingLoginService(String name) {
+            super(name);
+        }
+
+        @Override
+        public UserIdentity login(String username, Object credentials, Request request,
+                                  Function<Boolean, Session> getOrCreateSession) {
+            checks.incrementAndGet();
+            if (millis > 0) {
+                try {
+                    Thread.sleep(millis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return super.login(username, credentials, request, getOrCreateSession);
+        }
     }
 
     /** @return the TLS port */
