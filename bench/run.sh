@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The EST server benchmark: enrollments per second against the physical floor of this machine (see BENCHMARKS.md).
 #
-# Usage: bench/run.sh [--smoke] [--no-floor] [--no-registry] [--registry] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S]
+# Usage: bench/run.sh [--smoke] [--no-floor] [--no-registry] [--registry] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S] [--warmup-max S]
 #                     [--clients LIST] [--ops LIST] [--modes LIST] [--scale LIST]
 #   (default)     JMH floor (~3 min), the registry alone under 8 and 32 writers (~1 min), then the built WAR in real Tomcat 11.0.24 with the shipped server.xml and a
 #                 fresh dev PKI, driven over TLS on loopback: cacerts, simpleenroll (Basic and RA certificate),
@@ -9,6 +9,7 @@
 #                 request; JFR profiles of the main scenarios; then PostgreSQL at 1k/10k/100k devices. ~25 min.
 #   --smoke       the same pipeline, tiny (1 s scenarios, 2 s warm-up, no PostgreSQL, short JMH): < 90 s once built.
 #   --no-floor / --no-registry / --no-load / --no-pg / --no-jfr   skip a part (--no-load: the HSQLDB load matrix).
+#   --warmup S / --warmup-max S   warm up at least S s, then on until the JIT compilers use under 5 % of the CPU (default 60 / 600).
 #   --registry    only the registry-alone part (no Tomcat, no floor).
 #   --scale LIST  registry sizes for PostgreSQL, default 1000,10000,100000.
 #   --serve       only set up and start the benchmark's Tomcat (HSQLDB) and wait, for manual runs of the load
@@ -31,7 +32,7 @@ export PGHOST PGPORT PGUSER
 BENCH_DB=${BENCH_DB:-estbench}
 
 SMOKE=false FLOOR=true REGISTRY=true REGISTRY_ONLY=false LOAD=true PG=true PROFILE=true PORT= SERVE=false
-MAX=25000 DURATION=10 WARMUP=60 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
+MAX=25000 DURATION=10 WARMUP=60 WARMUP_MAX=600 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
 MODES=keepalive,newconn SCALE=1000,10000,100000
 while (($#)); do
     case $1 in
@@ -42,21 +43,22 @@ while (($#)); do
         --registry) REGISTRY_ONLY=true FLOOR=false ;;
         --no-load) LOAD=false ;;
         --no-jfr) PROFILE=false ;;
-        --serve) SERVE=true FLOOR=false ;;
+        --serve) SERVE=true FLOOR=false REGISTRY=false ;;
         --port) PORT=$2; shift ;;
         --duration) DURATION=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
+        --warmup-max) WARMUP_MAX=$2; shift ;;
         --clients) CLIENTS=$2; shift ;;
         --ops) OPS=$2; shift ;;
         --modes) MODES=$2; shift ;;
         --scale) SCALE=$2; shift ;;
-        *) echo "usage: $0 [--smoke] [--no-floor] [--no-registry] [--registry] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S]" \
+        *) echo "usage: $0 [--smoke] [--no-floor] [--no-registry] [--registry] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S] [--warmup-max S]" \
                 "[--clients LIST] [--ops LIST] [--modes LIST] [--scale LIST]" >&2; exit 2 ;;
     esac
     shift
 done
 if $SMOKE; then
-    DURATION=1 WARMUP=2 CLIENTS=${CLIENTS/1,8,32,128/1,8} PG=false PROFILE=false MAX=2000
+    DURATION=1 WARMUP=2 WARMUP_MAX=2 CLIENTS=${CLIENTS/1,8,32,128/1,8} PG=false PROFILE=false MAX=2000
 fi
 REGISTRY_ARGS=(--writers 8,32 --seconds 10 --rounds 3)
 $SMOKE && REGISTRY_ARGS=(--writers 8 --seconds 1 --rounds 2)
@@ -231,16 +233,22 @@ fi
 if $LOAD; then
 JFR_SCENARIOS=
 $PROFILE && JFR_SCENARIOS=enroll-basic/keepalive/32,enroll-cert/keepalive/32,enroll-cert/newconn/32,reenroll/keepalive/32
-log "load test, HSQLDB (embedded, durable): ops $OPS, clients $CLIENTS, modes $MODES, ${DURATION} s each, warm-up ${WARMUP} s"
+log "load test, HSQLDB (embedded, durable): ops $OPS, clients $CLIENTS, modes $MODES, ${DURATION} s each, warm-up ${WARMUP}-${WARMUP_MAX} s (until the JIT is quiet)"
 rm -f "$OUT"/*.jfr
-load --ops "$OPS" --clients "$CLIENTS" --modes "$MODES" --duration "$DURATION" --warmup "$WARMUP" --max "$MAX" \
+load --ops "$OPS" --clients "$CLIENTS" --modes "$MODES" --duration "$DURATION" --warmup "$WARMUP" --warmup-max "$WARMUP_MAX" --max "$MAX" \
     ${FLOOR_FILES:+--floor "$FLOOR_FILES"} --jfr-dir "$OUT" --jfr-scenarios "${JFR_SCENARIOS:-none}" \
     --out "$OUT/load.md" >"$OUT/load.log" 2>&1 || STATUS=1
 cat "$OUT/load.log"
 {
     echo "## Load test: Tomcat $TOMCAT_VERSION, HSQLDB file database (durable), EC P-256 CA and TLS key"
     echo
-    echo "${DURATION} s (or $MAX requests) per scenario after ${WARMUP} s of warm-up; latencies are per request, measured by the client."
+    echo "${DURATION} s (or $MAX requests) per scenario after a warm-up of at least ${WARMUP} s that goes on (up to ${WARMUP_MAX} s) until"
+    echo "the JIT compilers use under 5 % of the server's and of the load generator's CPU; latencies are per request, measured"
+    echo "by the client. \"server JIT %\" is the share of the server's CPU its compiler threads used during the scenario."
+    echo
+    echo '```'
+    grep '^load: warm-up' "$OUT/load.log" || true
+    echo '```'
     echo
     cat "$OUT/load.md"
     echo
@@ -294,7 +302,7 @@ SQL
         fi
         devices=$(psql -tA -d "$BENCH_DB" -c "SELECT COUNT(*) FROM device")
         load --admin benchadmin:benchadmin --devices "$devices" --label "$size preloaded ($devices in total)" \
-            --duration "$DURATION" --warmup 5 --clients 32 --header "$first" --needle scale-0000777 \
+            --duration "$DURATION" --warmup 5 --warmup-max "$((WARMUP_MAX < 300 ? WARMUP_MAX : 300))" --clients 32 --header "$first" --needle scale-0000777 \
             --out "$OUT/scale.md" >"$OUT/scale-$size.log" 2>&1 || STATUS=1
         cat "$OUT/scale-$size.log"
         first=false

@@ -139,15 +139,7 @@ public final class LoadGenerator {
         if (ops.contains("reenroll")) {
             enrollDevices(clients.stream().mapToInt(Integer::intValue).max().orElse(1));
         }
-        if (warmup > 0) {
-            // Warm-up: the server's JIT (and ours) on every code path that is measured later, untimed.
-            out.printf("load: warm-up %.0f s%n", warmup);
-            for (String op : ops) {
-                for (String mode : modes) {
-                    runScenario(op, mode, 8, warmup / (ops.size() * modes.size()), max, false, null);
-                }
-            }
-        }
+        warmUp(ops, modes, warmup, max);
         for (String op : ops) {
             for (String mode : modes) {
                 if (op.equals("cacerts-mtls") && mode.equals("keepalive")) {
@@ -183,8 +175,8 @@ public final class LoadGenerator {
     private void printTable() throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("| scenario | auth | connection | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms"
-                + " | server CPU s | server CPU ms/req | client CPU s | server peak RSS MiB | load1 |");
-        lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + " | server CPU s | server CPU ms/req | server JIT % | client CPU s | server peak RSS MiB | load1 |");
+        lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         lines.addAll(table);
         out.println();
         lines.forEach(out::println);
@@ -251,10 +243,8 @@ public final class LoadGenerator {
                     + " | list p95 (worst) ms | load1 |");
             lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         }
-        double warmup = Double.parseDouble(options.getOrDefault("warmup", "5"));
-        if (warmup > 0) {
-            runScenario("enroll-cert", "keepalive", 8, warmup, 100_000, false, null);
-        }
+        warmUp(List.of("enroll-cert"), List.of("keepalive"), Double.parseDouble(options.getOrDefault("warmup", "5")),
+                100_000);
         runScenario("enroll-cert", "keepalive", clients, duration, 200_000, true, null);
         String key = "enroll-cert/keepalive/" + clients;
         double[] enroll = latencies.get(key);
@@ -376,6 +366,77 @@ public final class LoadGenerator {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // Warm-up
+
+    /**
+     * Untimed passes over every measured code path (8 clients each), until the JIT compilers are quiet: at least
+     * {@code minSeconds}, then pass after pass while the compiler threads of the server or of this process still
+     * used more than {@code --jit-quiet} percent (default 5) of that process's CPU, up to {@code --warmup-max} seconds (default
+     * 600). On two cores under load the compiler threads compete with the request threads: measured on a 2 GHz
+     * EPYC, the server's JIT still took a third of its CPU 60 s into a load run and settled after about 4 minutes.
+     * Measuring before that would measure the JIT, not the steady state (JMH warms the floor up too).
+     */
+    private void warmUp(List<String> ops, List<String> modes, double minSeconds, int max) throws Exception {
+        if (minSeconds <= 0) {
+            return;
+        }
+        double maxSeconds = Math.max(minSeconds, Double.parseDouble(options.getOrDefault("warmup-max", "600")));
+        double quiet = Double.parseDouble(options.getOrDefault("jit-quiet", "5"));
+        double slice = Math.max(2, minSeconds / (ops.size() * modes.size()));
+        long begin = System.nanoTime();
+        out.printf(Locale.ROOT, "load: warm-up at least %.0f s, until the JIT uses under %.0f %% of the CPU (at most"
+                + " %.0f s)%n", minSeconds, quiet, maxSeconds);
+        for (int pass = 1;; pass++) {
+            long[] cpu0 = {serverCpuTicks(), jitCpuTicks(pid), ownCpuTicks(), jitCpuTicks(0)};
+            for (String op : ops) {
+                for (String mode : modes) {
+                    runScenario(op, mode, 8, slice, max, false, null);
+                }
+            }
+            long server = serverCpuTicks() - cpu0[0];
+            long serverJit = jitCpuTicks(pid) - cpu0[1];
+            long own = ownCpuTicks() - cpu0[2];
+            long ownJit = jitCpuTicks(0) - cpu0[3];
+            double serverShare = 100.0 * serverJit / Math.max(1, server);
+            double ownShare = 100.0 * ownJit / Math.max(1, own);
+            double elapsed = (System.nanoTime() - begin) / 1e9;
+            out.printf(Locale.ROOT, "load: warm-up pass %d (%.0f s in all): JIT %.1f %% of the server's CPU, %.1f %% of"
+                    + " the load generator's%n", pass, elapsed, serverShare, ownShare);
+            if (elapsed >= minSeconds && serverShare < quiet && ownShare < quiet) {
+                return;
+            }
+            if (elapsed >= maxSeconds) {
+                out.printf("load: warm-up stopped at --warmup-max with the JIT still busy%n");
+                return;
+            }
+        }
+    }
+
+    /**
+     * @param process a pid, or 0 for this process
+     * @return CPU ticks of the process's JIT compiler threads (HotSpot's "C1/C2 CompilerThreadN"), 0 if unknown
+     */
+    private static long jitCpuTicks(long process) {
+        Path tasks = Path.of("/proc/" + (process == 0 ? "self" : Long.toString(process)) + "/task");
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) threads::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains("CompilerThre")) {
+                        ticks += cpuTicks(task.resolve("stat"));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // One scenario
 
     private void runScenario(String op, String mode, int clients, double seconds, int max, boolean measured,
@@ -401,6 +462,7 @@ public final class LoadGenerator {
                             .resolve(jfrName.replace('/', '-') + ".jfr"));
         }
         long serverCpu0 = serverCpuTicks();
+        long serverJit0 = measured ? jitCpuTicks(pid) : 0;
         long clientCpu0 = ownCpuTicks();
         boolean hwmReset = resetPeakRss();
         RssSampler rss = new RssSampler(pid);
@@ -474,6 +536,7 @@ public final class LoadGenerator {
         pool.shutdown();
         rss.stop();
         long serverCpu = serverCpuTicks() - serverCpu0;
+        long serverJit = measured ? jitCpuTicks(pid) - serverJit0 : 0;
         long clientCpu = ownCpuTicks() - clientCpu0;
         // VmHWM only if it was really reset for this scenario, else it is the peak since the server started.
         long peakRss = hwmReset ? Math.max(peakRss(), rss.max()) : rss.max();
@@ -509,10 +572,12 @@ public final class LoadGenerator {
             default -> "none";
         };
         String row = String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f"
-                        + " | %s | %.1f | %d | %s |", op, auth, newConnection ? "new TLS per request" : "keep-alive",
-                clients, total, errors.get(), rate, p[0], p[1], p[2], p[3], serverCpu / (double) clkTck,
+                        + " | %s | %.0f | %.1f | %d | %s |", op, auth,
+                newConnection ? "new TLS per request" : "keep-alive", clients, total, errors.get(), rate, p[0], p[1],
+                p[2], p[3], serverCpu / (double) clkTck,
                 total == 0 ? "-" : String.format(Locale.ROOT, "%.2f", serverCpu * 1000.0 / clkTck / total),
-                clientCpu / (double) clkTck, peakRss / 1024, loadAverage());
+                100.0 * serverJit / Math.max(1, serverCpu), clientCpu / (double) clkTck, peakRss / 1024,
+                loadAverage());
         table.add(row);
         out.printf(Locale.ROOT, "load: %-32s %6d req %3d err %7.0f/s p50 %6.1f p99 %6.1f ms, server %.2f CPU-ms/req%s%n",
                 name, total, errors.get(), rate, p[0], p[2], total == 0 ? 0 : serverCpu * 1000.0 / clkTck / total,
