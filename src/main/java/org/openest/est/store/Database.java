@@ -28,6 +28,7 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource ownedPool;
     private final Jdbi jdbi;
     private final String description;
+    private IdleCheckpoint idleCheckpoint;
 
     private Database(DataSource dataSource, HikariDataSource ownedPool, String description) {
         this.dataSource = dataSource;
@@ -68,6 +69,12 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             database.close();
             throw e;
+        }
+        if (database.ownedPool != null) {
+            // An embedded HSQLDB: checkpoint it while the registry is quiet (see IdleCheckpoint).
+            DataSource owned = database.ownedPool;
+            database.idleCheckpoint = IdleCheckpoint.logOf(url).map(log -> new IdleCheckpoint(owned, log,
+                    IdleCheckpoint.MIN_LOG_BYTES, IdleCheckpoint.TICK)).orElse(null);
         }
         return database;
     }
@@ -166,6 +173,9 @@ public final class Database implements AutoCloseable {
     public void close() {
         if (ownedPool == null) {
             return;
+        }
+        if (idleCheckpoint != null) {
+            idleCheckpoint.close();
         }
         if (ownedPool.getJdbcUrl().startsWith("jdbc:hsqldb:file:")) {
             try (Connection connection = ownedPool.getConnection(); Statement statement = connection.createStatement()) {

@@ -1,0 +1,101 @@
+package org.openest.est.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.hsqldb.jdbc.JDBCDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openest.est.config.ConfigLoader;
+
+/** The embedded registry is checkpointed when it goes quiet, never while it is written, and loses nothing. */
+class IdleCheckpointTest {
+    @TempDir
+    Path home;
+
+    static CertificateRecord certificate(int n) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        return new CertificateRecord(Integer.toHexString(n).toUpperCase() + "A", "CN=CA", 0, "CN=device-" + n,
+                "DNS:x", now, now.plusSeconds(3600), "P".repeat(800), "estuser", "PASSWORD", "127.0.0.1", "",
+                "simpleenroll", now, null, "VALID", null, null);
+    }
+
+    static long size(Path file) throws Exception {
+        return Files.exists(file) ? Files.size(file) : 0;
+    }
+
+    @Test
+    void findsTheLogOfAFileDatabaseOnly() {
+        assertThat(IdleCheckpoint.logOf(ConfigLoader.embeddedDatabaseUrl(Path.of("/var/est/db/est"))))
+                .hasValue(Path.of("/var/est/db/est.log"));
+        assertThat(IdleCheckpoint.logOf("jdbc:hsqldb:file:relative/est")).hasValue(Path.of("relative/est.log"));
+        assertThat(IdleCheckpoint.logOf("jdbc:hsqldb:mem:x")).isEmpty();
+        assertThat(IdleCheckpoint.logOf("jdbc:postgresql://db/est")).isEmpty();
+    }
+
+    @Test
+    void theServersDatabaseIsCheckpointedOnceQuiet() throws Exception {
+        Path files = home.resolve("db/est");
+        Path log = IdleCheckpoint.logOf(ConfigLoader.embeddedDatabaseUrl(files)).orElseThrow();
+        int n = 0;
+        try (Database database = Database.open("", ConfigLoader.embeddedDatabaseUrl(files), "SA", new char[0], 4)) {
+            Registry registry = database.registry();
+            while (size(log) < IdleCheckpoint.MIN_LOG_BYTES + 100_000) {
+                registry.recordIssued(certificate(n++));
+            }
+            long full = size(log);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (size(log) >= full && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(size(log)).as("log after an idle checkpoint, was %d bytes", full)
+                    .isLessThan(IdleCheckpoint.MIN_LOG_BYTES / 10);
+            assertThat(registry.countCertificates()).isEqualTo(n);
+        }
+        try (Database reopened = Database.open("", ConfigLoader.embeddedDatabaseUrl(files), "SA", new char[0], 4)) {
+            assertThat(reopened.registry().countCertificates()).isEqualTo(n);
+        }
+    }
+
+    @Test
+    void neverWhileTheRegistryIsWritten() throws Exception {
+        Path files = home.resolve("busy/est");
+        String url = ConfigLoader.embeddedDatabaseUrl(files);
+        Path log = IdleCheckpoint.logOf(url).orElseThrow();
+        JDBCDataSource raw = new JDBCDataSource();
+        raw.setUrl(url);
+        raw.setUser("SA");
+        try (Database busy = Database.open("", url, "SA", new char[0], 4)) {
+            // A checkpointer with a tiny threshold and a short tick, over a registry written every 20 ms (the
+            // database's own checkpointer never fires here: it waits for a megabyte of log).
+            Registry registry = busy.registry();
+            registry.recordIssued(certificate(0));
+            try (IdleCheckpoint checkpoint = new IdleCheckpoint(raw, log, 1024, Duration.ofMillis(500))) {
+                List<Long> sizes = new ArrayList<>();
+                for (int n = 1; n <= 100; n++) {
+                    registry.recordIssued(certificate(n));
+                    sizes.add(size(log));
+                    Thread.sleep(20);
+                }
+                assertThat(checkpoint.checkpoints()).as("checkpoints while busy").isZero();
+                assertThat(sizes).isSorted();
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (checkpoint.checkpoints() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(checkpoint.checkpoints()).as("checkpoints once quiet").isEqualTo(1);
+                assertThat(size(log)).isLessThan(sizes.get(sizes.size() - 1));
+                Thread.sleep(1200);
+                assertThat(checkpoint.checkpoints()).as("no second one for the same quiet log").isEqualTo(1);
+            }
+            assertThat(registry.countCertificates()).isEqualTo(101);
+        }
+    }
+}
