@@ -182,11 +182,13 @@ public final class AdminApiServlet extends HttpServlet {
 
     private static byte[] readBody(HttpServletRequest request) throws IOException {
         if (request.getContentLengthLong() > MAX_BODY) {
+            BodyReader.discardRest(request, 0);
             throw new BadRequest("request body too large");
         }
         try (InputStream in = request.getInputStream()) {
             byte[] bytes = in.readNBytes(MAX_BODY + 1);
             if (bytes.length > MAX_BODY) {
+                BodyReader.discardRest(request, bytes.length);
                 throw new BadRequest("request body too large");
             }
             return bytes;

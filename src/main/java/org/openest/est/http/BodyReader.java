@@ -35,9 +35,7 @@ final class BodyReader {
     static byte[] read(HttpServletRequest request, long max) throws EstException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > max) {
-            if (declared <= DRAIN_LIMIT && !expectsContinue(request)) {
-                drain(request, 0);
-            }
+            discardRest(request, 0);
             throw tooLarge(max);
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
@@ -45,7 +43,7 @@ final class BodyReader {
         try (InputStream in = request.getInputStream()) {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 if (body.size() + n > max) {
-                    drain(request, body.size() + n);
+                    discardRest(request, body.size() + n);
                     throw tooLarge(max);
                 }
                 body.write(buffer, 0, n);
@@ -62,14 +60,22 @@ final class BodyReader {
         return new EstException(EstError.BODY_TOO_LARGE, "limit is " + max + " bytes");
     }
 
-    /** A client that sent "Expect: 100-continue" has sent no body yet: reading would invite it. */
-    private static boolean expectsContinue(HttpServletRequest request) {
+    /**
+     * Reads and discards the rest of an oversized body, within {@link #DRAIN_LIMIT} and {@link #DRAIN_NANOS}, so that
+     * the client sees the answer that refuses it. Not when nothing was read yet and the client waits for a
+     * "100 Continue" (reading would invite the body), nor when it declared more than the limit.
+     *
+     * @param request the request
+     * @param alreadyRead bytes of the body read so far
+     */
+    static void discardRest(HttpServletRequest request, long alreadyRead) {
+        if (request.getContentLengthLong() > DRAIN_LIMIT) {
+            return;
+        }
         String expect = request.getHeader("Expect");
-        return expect != null && expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue");
-    }
-
-    /** Reads and discards the rest of the body, within {@link #DRAIN_LIMIT} and {@link #DRAIN_NANOS}. */
-    private static void drain(HttpServletRequest request, long alreadyRead) {
+        if (alreadyRead == 0 && expect != null && expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue")) {
+            return;
+        }
         long deadline = System.nanoTime() + DRAIN_NANOS;
         long total = alreadyRead;
         byte[] buffer = new byte[8192];
@@ -80,7 +86,7 @@ final class BodyReader {
                 total += n;
             }
         } catch (IOException e) {
-            // Nothing to save: the answer is 413 either way, and the container closes the connection.
+            // Nothing to save: the refusal is the same either way, and the container closes the connection.
         }
     }
 }

@@ -81,11 +81,13 @@ public final class RevocationServlet extends HttpServlet {
                 return;
             }
             if (request.getContentLengthLong() > MAX_OCSP_REQUEST) {
+                BodyReader.discardRest(request, 0);
                 ErrorResponder.write(response, 413, "Request body too large");
                 return;
             }
             der = read(request.getInputStream());
             if (der == null) {
+                BodyReader.discardRest(request, MAX_OCSP_REQUEST);
                 ErrorResponder.write(response, 413, "Request body too large");
                 return;
             }
