@@ -37,8 +37,8 @@ class ConfigLoaderTest {
         assertThat(config.defaultProfile().csrAttrs()).isEmpty();
         assertThat(config.profiles()).hasSize(1);
         assertThat(config.defaultProfile().enroll().encoding()).isEqualTo(EstConfig.Encoding.BASE64);
-        assertThat(config.http().concurrentEnrollments()).as("auto: four per processor")
-                .isEqualTo(4 * Runtime.getRuntime().availableProcessors());
+        assertThat(config.http().concurrentEnrollments()).as("auto: eight per processor")
+                .isEqualTo(8 * Runtime.getRuntime().availableProcessors());
         assertThat(config.http().enrollmentQueueSeconds()).isEqualTo(30);
     }
 
@@ -48,7 +48,7 @@ class ConfigLoaderTest {
         assertThat(load(env, "http.concurrent-enrollments=0\n").http().concurrentEnrollments()).isZero();
         assertThat(load(env, "http.concurrent-enrollments=3\n").http().concurrentEnrollments()).isEqualTo(3);
         assertThat(load(env, "http.concurrent-enrollments=AUTO\n").http().concurrentEnrollments())
-                .isEqualTo(4 * Runtime.getRuntime().availableProcessors());
+                .isEqualTo(8 * Runtime.getRuntime().availableProcessors());
         assertThatThrownBy(() -> load(env, "http.concurrent-enrollments=many\n"))
                 .hasMessageContaining("http.concurrent-enrollments");
         assertThatThrownBy(() -> load(env, "http.enrollment-queue-seconds=0\n"))
