@@ -1,7 +1,6 @@
 package org.openest.est.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +18,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.openest.est.protocol.EstException;
 import org.openest.est.revoke.FleetService;
 import org.openest.est.revoke.RevocationReasons;
 import org.openest.est.store.DevicePage;
@@ -181,17 +181,10 @@ public final class AdminApiServlet extends HttpServlet {
     }
 
     private static byte[] readBody(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > MAX_BODY) {
-            BodyReader.discardRest(request, 0);
-            throw new BadRequest("request body too large");
-        }
-        try (InputStream in = request.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                BodyReader.discardRest(request, bytes.length);
-                throw new BadRequest("request body too large");
-            }
-            return bytes;
+        try {
+            return BodyReader.read(request, MAX_BODY);
+        } catch (EstException e) {
+            throw new BadRequest(e.getMessage());
         }
     }
 

@@ -68,7 +68,7 @@ final class BodyReader {
      * @param request the request
      * @param alreadyRead bytes of the body read so far
      */
-    static void discardRest(HttpServletRequest request, long alreadyRead) {
+    private static void discardRest(HttpServletRequest request, long alreadyRead) {
         if (request.getContentLengthLong() > DRAIN_LIMIT) {
             return;
         }

@@ -1,8 +1,6 @@
 package org.openest.est.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -14,6 +12,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.openest.est.protocol.EstException;
 import org.openest.est.revoke.FleetService;
 import org.openest.est.revoke.OcspResponder;
 
@@ -80,15 +79,10 @@ public final class RevocationServlet extends HttpServlet {
                 ErrorResponder.write(response, 415, "Content-Type must be application/ocsp-request");
                 return;
             }
-            if (request.getContentLengthLong() > MAX_OCSP_REQUEST) {
-                BodyReader.discardRest(request, 0);
-                ErrorResponder.write(response, 413, "Request body too large");
-                return;
-            }
-            der = read(request.getInputStream());
-            if (der == null) {
-                BodyReader.discardRest(request, MAX_OCSP_REQUEST);
-                ErrorResponder.write(response, 413, "Request body too large");
+            try {
+                der = BodyReader.read(request, MAX_OCSP_REQUEST);
+            } catch (EstException e) {
+                ErrorResponder.write(response, e.error().status(), e.getMessage());
                 return;
             }
         } else if (method.equals("GET") && path.length() > 1) {
@@ -104,18 +98,6 @@ public final class RevocationServlet extends HttpServlet {
             return;
         }
         binary(response, "application/ocsp-response", ocsp.respond(der));
-    }
-
-    private static byte[] read(InputStream in) throws IOException {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-            if (body.size() + n > MAX_OCSP_REQUEST) {
-                return null;
-            }
-            body.write(buffer, 0, n);
-        }
-        return body.toByteArray();
     }
 
     private static void binary(HttpServletResponse response, String type, byte[] body) throws IOException {

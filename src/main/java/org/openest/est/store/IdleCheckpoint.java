@@ -28,12 +28,12 @@ import org.apache.logging.log4j.Logger;
  * log. "Quiet" is read off the log file itself: a durable commit always appends to it, so a log whose size has not
  * changed for one tick has seen no write.
  */
-public final class IdleCheckpoint implements AutoCloseable {
+final class IdleCheckpoint implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(IdleCheckpoint.class);
     /** Below this much log a checkpoint is not worth its own pause (replaying it at start takes milliseconds). */
-    public static final long MIN_LOG_BYTES = 1L << 20;
+    static final long MIN_LOG_BYTES = 1L << 20;
     /** How long the log must stay unchanged: half a second without a commit is no burst (at 1 000/s, 500 commits). */
-    public static final Duration TICK = Duration.ofMillis(500);
+    static final Duration TICK = Duration.ofMillis(500);
     private static final String FILE_PREFIX = "jdbc:hsqldb:file:";
 
     private final DataSource dataSource;
@@ -51,7 +51,7 @@ public final class IdleCheckpoint implements AutoCloseable {
      * @param minLogBytes the least log worth a checkpoint
      * @param tick how long the log must stay unchanged, and how often it is looked at
      */
-    public IdleCheckpoint(DataSource dataSource, Path log, long minLogBytes, Duration tick) {
+    IdleCheckpoint(DataSource dataSource, Path log, long minLogBytes, Duration tick) {
         this.dataSource = dataSource;
         this.log = log;
         this.minLogBytes = minLogBytes;
@@ -68,7 +68,7 @@ public final class IdleCheckpoint implements AutoCloseable {
      * @return the redo log of a file HSQLDB ({@code jdbc:hsqldb:file:<files>;...} gives {@code <files>.log}), empty
      *         for any other database
      */
-    public static Optional<Path> logOf(String url) {
+    static Optional<Path> logOf(String url) {
         if (!url.startsWith(FILE_PREFIX)) {
             return Optional.empty();
         }
@@ -78,7 +78,7 @@ public final class IdleCheckpoint implements AutoCloseable {
     }
 
     /** @return how many checkpoints this object has run */
-    public int checkpoints() {
+    int checkpoints() {
         return checkpoints;
     }
 
