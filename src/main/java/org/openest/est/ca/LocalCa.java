@@ -98,7 +98,8 @@ public final class LocalCa implements CertificateAuthority {
     /**
      * Issues an end-entity certificate: basicConstraints CA:false (critical), the requested keyUsage (critical; never
      * keyCertSign or cRLSign), EKUs, SKI/AKI, and the SAN (critical when the subject is empty, RFC 5280 4.2.1.6).
-     * The serial is 127 random bits, positive (RFC 5280 4.1.2.2; CA/B Forum asks for at least 64).
+     * The serial is positive and 16 bytes long: the issue time in milliseconds, then 80 random bits (RFC 5280
+     * 4.1.2.2; the CA/B Forum asks for at least 64 random bits), see {@link #serial()}.
      */
     @Override
     public X509Certificate issue(IssueRequest request) {
@@ -183,12 +184,25 @@ public final class LocalCa implements CertificateAuthority {
         }
     }
 
-    /** @return a positive serial with 127 random bits */
+    /**
+     * A serial that is unpredictable and unique, yet grows with time: 0b01, the time in milliseconds (46 bits, good
+     * until the year 4199), then 80 random bits; 16 DER bytes, positive, never zero.
+     *
+     * <p>Why time first: the registry indexes certificates by serial, and a random key puts every insert at a random
+     * place in that index, so each enrollment rewrote rows all over the data file. Embedded HSQLDB copies every 16 KB
+     * page of its data file to the {@code .backup} file (and syncs it) before the first write after a checkpoint: with
+     * 127 random bits, 12 s of enrollment at 32 clients copied 525 MB there (40 KB per enrollment); with serials in
+     * time order, 1.1 MB. The same holds for PostgreSQL's full-page writes after a checkpoint. Measured on 2 cores,
+     * keep-alive, 32 clients: 1 455 -> 1 943 enrollments/s, p99 85 -> 47 ms.
+     */
     private BigInteger serial() {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
-        bytes[0] &= 0x7F;
-        bytes[0] |= 0x40; // fixed length (16 DER bytes) and never zero
+        long millis = System.currentTimeMillis();
+        for (int i = 5; i >= 0; i--, millis >>>= 8) {
+            bytes[i] = (byte) millis;
+        }
+        bytes[0] = (byte) (bytes[0] & 0x3F | 0x40); // fixed length (16 DER bytes), positive, never zero
         return new BigInteger(1, bytes);
     }
 

@@ -64,16 +64,38 @@ class LocalCaTest {
     }
 
     @Test
-    void serialsArePositiveRandomAndAtLeast64Bits() {
+    void serialsArePositiveSixteenBytesWithTheIssueTimeThen80RandomBits() {
+        BigInteger randomMask = BigInteger.ONE.shiftLeft(80).subtract(BigInteger.ONE);
         Set<BigInteger> serials = new HashSet<>();
+        Set<BigInteger> randomParts = new HashSet<>();
+        BigInteger randomBitsSeen = BigInteger.ZERO;
         for (int i = 0; i < 200; i++) {
+            long before = System.currentTimeMillis();
             BigInteger serial = ca.issue(request(TestPki.ec256(), KeyUsage.digitalSignature, Duration.ofDays(1)))
                     .getSerialNumber();
+            long after = System.currentTimeMillis();
             assertThat(serial.signum()).isPositive();
-            assertThat(serial.bitLength()).isGreaterThanOrEqualTo(64).isLessThanOrEqualTo(159);
+            assertThat(serial.bitLength()).isEqualTo(127); // 16 DER bytes, whatever the random part
+            assertThat(serial.shiftRight(80).clearBit(126 - 80).longValue()).isBetween(before, after);
             serials.add(serial);
+            randomParts.add(serial.and(randomMask));
+            randomBitsSeen = randomBitsSeen.or(serial.and(randomMask));
         }
         assertThat(serials).hasSize(200);
+        assertThat(randomParts).hasSize(200);
+        assertThat(randomBitsSeen.bitCount()).isEqualTo(80); // every one of the 80 low bits varies
+    }
+
+    @Test
+    void laterSerialsAreLarger() throws InterruptedException {
+        BigInteger previous = BigInteger.ZERO;
+        for (int i = 0; i < 5; i++) {
+            BigInteger serial = ca.issue(request(TestPki.ec256(), KeyUsage.digitalSignature, Duration.ofDays(1)))
+                    .getSerialNumber();
+            assertThat(serial).isGreaterThan(previous);
+            previous = serial;
+            Thread.sleep(2);
+        }
     }
 
     @Test
