@@ -3,12 +3,17 @@ package org.openest.est.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.hsqldb.jdbc.JDBCDataSource;
 import org.junit.jupiter.api.Test;
@@ -96,6 +101,49 @@ class IdleCheckpointTest {
                 assertThat(checkpoint.checkpoints()).as("no second one for the same quiet log").isEqualTo(1);
             }
             assertThat(registry.countCertificates()).isEqualTo(101);
+        }
+    }
+
+    /**
+     * A long read (an admin's report over a big registry) leaves the log unchanged, yet a CHECKPOINT waits for it and
+     * every enrollment then waits for the CHECKPOINT: seen as 30-60 s stalls over a registry of a million rows.
+     */
+    @Test
+    void notWhileAnotherSessionIsInATransaction() throws Exception {
+        Path files = home.resolve("reader/est");
+        String url = ConfigLoader.embeddedDatabaseUrl(files);
+        Path log = IdleCheckpoint.logOf(url).orElseThrow();
+        JDBCDataSource raw = new JDBCDataSource();
+        raw.setUrl(url);
+        raw.setUser("SA");
+        try (Database database = Database.open("", url, "SA", new char[0], 4)) {
+            Registry registry = database.registry();
+            for (int n = 0; n < 20; n++) {
+                registry.recordIssued(certificate(n));
+            }
+            try (Connection reader = raw.getConnection()) {
+                reader.setAutoCommit(false);
+                try (Statement read = reader.createStatement();
+                     ResultSet rows = read.executeQuery("SELECT COUNT(*) FROM certificate")) {
+                    assertThat(rows.next()).isTrue();
+                }
+                try (IdleCheckpoint checkpoint = new IdleCheckpoint(raw, log, 1024, Duration.ofMillis(200))) {
+                    Thread.sleep(1000);
+                    // The registry is still written while the reader's transaction is open.
+                    CompletableFuture<Void> write = CompletableFuture.runAsync(
+                            () -> registry.recordIssued(certificate(20)));
+                    write.get(2, TimeUnit.SECONDS);
+                    Thread.sleep(1000);
+                    assertThat(checkpoint.checkpoints()).as("checkpoints during the read").isZero();
+                    reader.commit();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                    while (checkpoint.checkpoints() == 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    assertThat(checkpoint.checkpoints()).as("checkpoints once the read is over").isEqualTo(1);
+                }
+            }
+            assertThat(registry.countCertificates()).isEqualTo(21);
         }
     }
 }
