@@ -192,8 +192,9 @@ public final class LocalCa implements CertificateAuthority {
      * place in that index, so each enrollment rewrote rows all over the data file. Embedded HSQLDB copies every 16 KB
      * page of its data file to the {@code .backup} file (and syncs it) before the first write after a checkpoint: with
      * 127 random bits, 12 s of enrollment at 32 clients copied 525 MB there (40 KB per enrollment); with serials in
-     * time order, 1.1 MB. The same holds for PostgreSQL's full-page writes after a checkpoint. Measured on 2 cores,
-     * keep-alive, 32 clients: 1 455 -> 1 943 enrollments/s, p99 85 -> 47 ms.
+     * time order, 1.1 MB. The same holds for PostgreSQL's full-page writes after a checkpoint. Measured with
+     * {@code bench/run.sh} on 2 cores, keep-alive, 32 clients: 1 245 / 1 447 / 999 -> 1 698 / 1 783 / 1 145
+     * enrollments/s (Basic / RA certificate / re-enrollment), see BENCHMARKS.md.
      */
     private BigInteger serial() {
         byte[] bytes = new byte[16];

@@ -93,8 +93,7 @@ final class IdleCheckpoint implements AutoCloseable {
         long start = System.nanoTime();
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             if (othersInTransaction(statement)) {
-                lastSize = -1; // look again at the next tick
-                return;
+                return; // tried again at the next tick if the log is still unchanged
             }
             statement.execute("CHECKPOINT");
             checkpoints++;
