@@ -222,6 +222,11 @@ public final class EnrollmentService {
                     throw new EstException(EstError.AUTHENTICATION_REQUIRED, "HTTP authentication is also required");
                 }
                 X509Certificate client = caller.certificate().orElseThrow();
+                if (issuedBy(client, profile.ca())) {
+                    // The container checked the chain and dates, but revocation lives in the registry: without
+                    // this, a revoked device could enroll its own subject again through simpleenroll.
+                    checkNotRevoked(client, profile.ca());
+                }
                 if (!isRa(client, profile.ca()) && !CsrNames.sameNames(csr, client)) {
                     throw new EstException(EstError.FORBIDDEN, "a device certificate may only enroll its own subject");
                 }
@@ -345,6 +350,11 @@ public final class EnrollmentService {
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
             throw new EstException(EstError.CERT_NOT_USABLE, "not currently valid");
         }
+        checkNotRevoked(client, ca);
+    }
+
+    /** Not revoked in the registry (checked in the database on every request, never a cache). */
+    private void checkNotRevoked(X509Certificate client, CertificateAuthority ca) throws EstException {
         boolean revoked;
         try {
             revoked = registry.isRevoked(issuerName(ca), serialOf(client));

@@ -149,6 +149,12 @@ class FleetIT {
                         Base64.getEncoder().encode(TestPki.csr(TestPki.ec256(), "CN=pump-lost").getEncoded()));
         assertThat(renew.statusCode()).isEqualTo(403);
         assertThat(EstHttp.text(renew)).contains("revoked");
+        // Nor through simpleenroll, where a device certificate may enroll its own subject.
+        HttpResponse<byte[]> again = new EstHttp(pki, TestPki.keyStore(keys.getPrivate(), lost, pki.caCertificate()))
+                .post(server.est("simpleenroll"), PKCS10, null,
+                        Base64.getEncoder().encode(TestPki.csr(TestPki.ec256(), "CN=pump-lost").getEncoded()));
+        assertThat(again.statusCode()).as(EstHttp.text(again)).isEqualTo(403);
+        assertThat(EstHttp.text(again)).contains("revoked");
     }
 
     @Test
