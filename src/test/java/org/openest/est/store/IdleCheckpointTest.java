@@ -36,6 +36,22 @@ class IdleCheckpointTest {
         return Files.exists(file) ? Files.size(file) : 0;
     }
 
+    /** A plain HSQLDB data source on the same files, as the server's pool would be. */
+    static JDBCDataSource rawDataSource(String url) {
+        JDBCDataSource raw = new JDBCDataSource();
+        raw.setUrl(url);
+        raw.setUser("SA");
+        return raw;
+    }
+
+    /** Waits up to 5 s for the checkpointer's first checkpoint (the assertions that follow say whether it came). */
+    static void awaitFirstCheckpoint(IdleCheckpoint checkpoint) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (checkpoint.checkpoints() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
     @Test
     void findsTheLogOfAFileDatabaseOnly() {
         assertThat(IdleCheckpoint.logOf(ConfigLoader.embeddedDatabaseUrl(Path.of("/var/est/db/est"))))
@@ -74,9 +90,7 @@ class IdleCheckpointTest {
         Path files = home.resolve("busy/est");
         String url = ConfigLoader.embeddedDatabaseUrl(files);
         Path log = IdleCheckpoint.logOf(url).orElseThrow();
-        JDBCDataSource raw = new JDBCDataSource();
-        raw.setUrl(url);
-        raw.setUser("SA");
+        JDBCDataSource raw = rawDataSource(url);
         try (Database busy = Database.open("", url, "SA", new char[0], 4)) {
             // A checkpointer with a tiny threshold and a short tick, over a registry written every 20 ms (the
             // database's own checkpointer never fires here: it waits for a megabyte of log).
@@ -91,10 +105,7 @@ class IdleCheckpointTest {
                 }
                 assertThat(checkpoint.checkpoints()).as("checkpoints while busy").isZero();
                 assertThat(sizes).isSorted();
-                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                while (checkpoint.checkpoints() == 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                awaitFirstCheckpoint(checkpoint);
                 assertThat(checkpoint.checkpoints()).as("checkpoints once quiet").isEqualTo(1);
                 assertThat(size(log)).isLessThan(sizes.get(sizes.size() - 1));
                 Thread.sleep(1200);
@@ -113,9 +124,7 @@ class IdleCheckpointTest {
         Path files = home.resolve("reader/est");
         String url = ConfigLoader.embeddedDatabaseUrl(files);
         Path log = IdleCheckpoint.logOf(url).orElseThrow();
-        JDBCDataSource raw = new JDBCDataSource();
-        raw.setUrl(url);
-        raw.setUser("SA");
+        JDBCDataSource raw = rawDataSource(url);
         try (Database database = Database.open("", url, "SA", new char[0], 4)) {
             Registry registry = database.registry();
             for (int n = 0; n < 20; n++) {
@@ -136,10 +145,7 @@ class IdleCheckpointTest {
                     Thread.sleep(1000);
                     assertThat(checkpoint.checkpoints()).as("checkpoints during the read").isZero();
                     reader.commit();
-                    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-                    while (checkpoint.checkpoints() == 0 && System.nanoTime() < deadline) {
-                        Thread.sleep(50);
-                    }
+                    awaitFirstCheckpoint(checkpoint);
                     assertThat(checkpoint.checkpoints()).as("checkpoints once the read is over").isEqualTo(1);
                 }
             }
