@@ -3,6 +3,14 @@ package org.openest.est.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -23,16 +31,19 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Database.class);
     private static final int LOCK_WAIT_SECONDS = 25;
+    private static final Duration THREAD_EXIT_WAIT = Duration.ofSeconds(5);
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
+    private final PoolThreads poolThreads;
     private final Jdbi jdbi;
     private final String description;
     private IdleCheckpoint idleCheckpoint;
 
-    private Database(DataSource dataSource, HikariDataSource ownedPool, String description) {
+    private Database(DataSource dataSource, HikariDataSource ownedPool, PoolThreads poolThreads, String description) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
+        this.poolThreads = poolThreads;
         this.description = description;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
     }
@@ -61,8 +72,10 @@ public final class Database implements AutoCloseable {
             config.setMinimumIdle(Math.min(2, poolSize));
             config.setPoolName("est-db");
             config.setAutoCommit(true);
+            PoolThreads threads = new PoolThreads("est-db");
+            config.setThreadFactory(threads);
             HikariDataSource pool = openPool(config);
-            database = new Database(pool, pool, redact(url));
+            database = new Database(pool, pool, threads, redact(url));
         }
         try {
             database.migrate();
@@ -86,7 +99,7 @@ public final class Database implements AutoCloseable {
      * live processes sharing the files (a live holder keeps its heartbeat fresh and the start still fails).
      */
     private static HikariDataSource openPool(HikariConfig config) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(LOCK_WAIT_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOCK_WAIT_SECONDS);
         while (true) {
             try {
                 return new HikariDataSource(config);
@@ -121,7 +134,7 @@ public final class Database implements AutoCloseable {
         try {
             Object bound = new InitialContext().lookup(jndiName);
             if (bound instanceof DataSource dataSource) {
-                return new Database(dataSource, null, "JNDI " + jndiName);
+                return new Database(dataSource, null, null, "JNDI " + jndiName);
             }
             LOG.warn("JNDI {} is bound to {}, not a DataSource; using database.url", jndiName, bound.getClass());
         } catch (NamingException e) {
@@ -185,7 +198,52 @@ public final class Database implements AutoCloseable {
             }
         }
         ownedPool.close();
+        // HikariCP's close waits for its executors to terminate, not for their threads to end: one can still be
+        // exiting when Tomcat looks for threads the stopped webapp left running, and it reports a leak.
+        poolThreads.awaitExit(THREAD_EXIT_WAIT);
         deregisterOwnDrivers();
+    }
+
+    /** Makes the pool's threads and keeps track of them, so that close can wait until they have ended. */
+    private static final class PoolThreads implements ThreadFactory {
+        private final String name;
+        private final AtomicInteger count = new AtomicInteger();
+        /** Weak: the pool's executors retire idle threads and start new ones over months of uptime. */
+        private final Set<Thread> threads =
+                Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
+        PoolThreads(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            threads.add(thread);
+            return thread;
+        }
+
+        void awaitExit(Duration limit) {
+            long deadline = System.nanoTime() + limit.toNanos();
+            List<Thread> started;
+            synchronized (threads) {
+                started = List.copyOf(threads);
+            }
+            try {
+                for (Thread thread : started) {
+                    long left = deadline - System.nanoTime();
+                    if (left > 0) {
+                        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    }
+                    if (thread.isAlive()) {
+                        LOG.warn("Database pool thread {} still running after close", thread.getName());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static java.util.Optional<String> driverClassFor(String url) {
