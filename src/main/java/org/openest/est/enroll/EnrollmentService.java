@@ -37,6 +37,7 @@ import org.openest.est.store.CertificateRecord;
 import org.openest.est.store.DuplicateCertificateException;
 import org.openest.est.store.PendingRequest;
 import org.openest.est.store.Registry;
+import org.openest.est.store.RevokedCertificateException;
 
 /**
  * Enrollment, re-enrollment, bootstrap and server-side key generation: authorise, check proof of possession and
@@ -100,7 +101,8 @@ public final class EnrollmentService {
             if (approved.isPresent() && approved.get().status().equals(PendingRequest.ISSUED)) {
                 return reissued(profile, approved.get());
             }
-            X509Certificate issued = issue(caller, request, profile, operation, null, duplicateRule(profile));
+            X509Certificate issued = issue(caller, request, profile, operation, null, duplicateRule(profile),
+                    revocable(caller, profile));
             approved.ifPresent(held -> registry.markIssued(held.id(), serialOf(issued)));
             return issued;
         } catch (EstException e) {
@@ -111,8 +113,9 @@ public final class EnrollmentService {
 
     /**
      * {@code /simplereenroll} (RFC 7030 section 4.2.2): the client certificate must be issued by this profile's CA,
-     * currently valid and not revoked (checked in the database, never a cache), and the CSR's subject and SAN must
-     * equal it. An RA certificate may instead renew a device's current certificate on its behalf.
+     * currently valid and not revoked (checked in the database, never a cache, in the transaction that records the
+     * new certificate), and the CSR's subject and SAN must equal it. An RA certificate may instead renew a device's
+     * current certificate on its behalf.
      *
      * @param caller the authenticated caller
      * @param csr the decoded CSR
@@ -140,7 +143,8 @@ public final class EnrollmentService {
             }
             IssueRequest request = profile.policy().apply(csr); // before proof of possession, see enroll()
             decoder.verifyProofOfPossession(csr);
-            return issue(caller, request, profile, operation, serialOf(renewed), Registry.OnDuplicate.ALLOW);
+            return issue(caller, request, profile, operation, serialOf(renewed), Registry.OnDuplicate.ALLOW,
+                    serialOf(client));
         } catch (EstException e) {
             refused(caller, csr, profile, operation, e);
             throw e;
@@ -165,7 +169,8 @@ public final class EnrollmentService {
             KeyPair keys = ServerKeys.generate(profile.settings().serverKeyGen().keyType());
             IssueRequest request = profile.policy().apply(csr,
                     SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()));
-            X509Certificate issued = issue(caller, request, profile, operation, null, duplicateRule(profile));
+            X509Certificate issued = issue(caller, request, profile, operation, null, duplicateRule(profile),
+                    revocable(caller, profile));
             return new ServerGeneratedKey(PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded()), issued);
         } catch (EstException e) {
             refused(caller, csr, profile, operation, e);
@@ -222,9 +227,9 @@ public final class EnrollmentService {
                     throw new EstException(EstError.AUTHENTICATION_REQUIRED, "HTTP authentication is also required");
                 }
                 X509Certificate client = caller.certificate().orElseThrow();
-                if (issuedBy(client, profile.ca())) {
-                    // The container checked the chain and dates, but revocation lives in the registry: without
-                    // this, a revoked device could enroll its own subject again through simpleenroll.
+                if (rules.manualApproval() && issuedBy(client, profile.ca())) {
+                    // A held request is recorded before anything is issued: refuse a revoked client before that.
+                    // (Otherwise revocation is checked where the certificate is recorded, see revocable.)
                     checkNotRevoked(client, profile.ca());
                 }
                 if (!isRa(client, profile.ca()) && !CsrNames.sameNames(csr, client)) {
@@ -281,8 +286,30 @@ public final class EnrollmentService {
         return parsePem(record.pem());
     }
 
+    /**
+     * The client certificate to check for revocation when the new certificate is recorded: the container checked its
+     * chain and dates, but revocation lives in the registry (without this, a revoked device could enroll its own
+     * subject again). Checked in the recording transaction rather than ahead of it, where the read cost as much as a
+     * commit: in embedded HSQLDB every statement waits while another session's commit syncs the log.
+     *
+     * @return the serial of the caller's certificate if it authenticated the request and this profile's CA issued it
+     */
+    private String revocable(Caller caller, EnrollmentProfile profile) {
+        return caller.method() == Caller.AuthMethod.CERTIFICATE
+                ? caller.certificate().filter(client -> issuedBy(client, profile.ca())).map(EnrollmentService::serialOf)
+                        .orElse(null)
+                : null;
+    }
+
+    /**
+     * Signs and records a certificate.
+     *
+     * @param presentedBy serial of a client certificate of this CA that must not be revoked, else null; when it is,
+     *     the signed certificate is discarded (neither recorded nor returned)
+     */
     private X509Certificate issue(Caller caller, IssueRequest request, EnrollmentProfile profile, String operation,
-                                  String renewalOf, Registry.OnDuplicate onDuplicate) throws EstException {
+                                  String renewalOf, Registry.OnDuplicate onDuplicate, String presentedBy)
+            throws EstException {
         String subject = CsrNames.rfc2253(request.subject());
         String issuer = issuerName(profile.ca());
         if (onDuplicate == Registry.OnDuplicate.REJECT && currentValid(subject, issuer).isPresent()) {
@@ -294,19 +321,21 @@ public final class EnrollmentService {
                 CsrNames.describe(request.subjectAltName()), certificate.getNotBefore().toInstant(),
                 certificate.getNotAfter().toInstant(), DevPki.pem(certificate), caller.principal(),
                 caller.method().name(), caller.clientIp(), profile.label(), operation, Instant.now(), renewalOf,
-                CertificateRecord.VALID, null, null), onDuplicate);
+                CertificateRecord.VALID, null, null), onDuplicate, presentedBy);
         AUDIT.info("ISSUED op={} label={} principal=\"{}\" auth={} ip={} subject=\"{}\" san=\"{}\" serial={}{}",
                 operation, profile.label(), caller.principal(), caller.method(), caller.clientIp(), record.subject(),
                 record.san(), record.serial(), renewalOf == null ? "" : " renewal_of=" + renewalOf);
         return certificate;
     }
 
-    private CertificateRecord record(CertificateRecord certificate, Registry.OnDuplicate onDuplicate)
-            throws EstException {
+    private CertificateRecord record(CertificateRecord certificate, Registry.OnDuplicate onDuplicate,
+                                     String presentedBy) throws EstException {
         try {
-            return registry.recordIssued(certificate, onDuplicate);
+            return registry.recordIssued(certificate, onDuplicate, presentedBy);
         } catch (DuplicateCertificateException e) {
             throw new EstException(EstError.DUPLICATE);
+        } catch (RevokedCertificateException e) {
+            throw new EstException(EstError.CERT_NOT_USABLE, "revoked");
         } catch (RuntimeException e) {
             // Not recorded means not returned: the signed certificate is discarded.
             LOG.error("Registry write failed; certificate {} discarded", certificate.serial(), e);
@@ -340,7 +369,7 @@ public final class EnrollmentService {
         return parsePem(current.pem());
     }
 
-    /** Issued by the profile's CA, currently valid, and not revoked in the registry. */
+    /** Issued by the profile's CA and currently valid (revocation is checked where the renewal is recorded). */
     private void checkUsable(X509Certificate client, CertificateAuthority ca) throws EstException {
         if (!issuedBy(client, ca)) {
             throw new EstException(EstError.CERT_NOT_USABLE, "not issued by this CA");
@@ -350,10 +379,9 @@ public final class EnrollmentService {
         } catch (CertificateExpiredException | CertificateNotYetValidException e) {
             throw new EstException(EstError.CERT_NOT_USABLE, "not currently valid");
         }
-        checkNotRevoked(client, ca);
     }
 
-    /** Not revoked in the registry (checked in the database on every request, never a cache). */
+    /** Not revoked in the registry (read from the database, never a cache), for a request held for approval. */
     private void checkNotRevoked(X509Certificate client, CertificateAuthority ca) throws EstException {
         boolean revoked;
         try {

@@ -31,10 +31,12 @@ import org.jdbi.v3.core.Jdbi;
  * those waiters, so finished callers waited for many further batches. Measured with {@code bench/run.sh --registry}
  * on 2 cores: 8 writers 2 400 -> 5 400 records/s, p99 88-99 -> 5 ms; 32 writers 2 400 -> 7 900 records/s, p99
  * 118-567 -> 17 ms.) If anything in a batch throws (a
- * duplicate refused by policy, a unique-key race with another node, a deadlock, a lost connection), the whole
+ * unique-key race with another node, a deadlock, a lost connection), the whole
  * transaction rolls back and every caller of that batch runs its work again alone, through the caller's own
- * transaction and retry rules, so one refused record never fails the others. A batch of one fails as a transaction
- * of its own would: only a lost race is run again.
+ * transaction and retry rules, so one failed record never fails the others. A batch of one fails as a transaction
+ * of its own would: only a lost race is run again. (A refusal a unit of work decides before it writes anything,
+ * such as the registry's duplicate and revocation rules, is better returned as its result than thrown: it then
+ * costs the others nothing.)
  *
  * @param <T> what one unit of work returns
  */

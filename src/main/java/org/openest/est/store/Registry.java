@@ -21,7 +21,7 @@ public final class Registry {
     /** Most enrollments recorded in one transaction. */
     static final int MAX_GROUP = 64;
     private final Jdbi jdbi;
-    private final GroupCommit<CertificateRecord> enrollments;
+    private final GroupCommit<Outcome> enrollments;
 
     private static final String FIND_DEVICE = "SELECT id, current_serial FROM device WHERE subject = :subject";
     private static final String INSERT_DEVICE = "INSERT INTO device (subject, status, current_serial, created_at,"
@@ -63,19 +63,35 @@ public final class Registry {
      *
      * @param certificate the certificate; {@code deviceId} is ignored and assigned here
      * @param onDuplicate what to do if the subject already holds a valid certificate
+     * @param presentedBy the serial of the client certificate that authenticated the request, when the same CA
+     *     issued it (else null): the record is refused if the registry holds that certificate as revoked. Checked in
+     *     the recording transaction, so it costs no read of its own and sees a revocation committed on any node.
      * @return the stored record
      * @throws DuplicateCertificateException if {@code onDuplicate} is REJECT and a valid certificate exists
+     * @throws RevokedCertificateException if {@code presentedBy} is revoked
      */
-    public CertificateRecord recordIssued(CertificateRecord certificate, OnDuplicate onDuplicate) {
-        return enrollments.run(handle -> record(handle, certificate, onDuplicate),
-                () -> recordAlone(certificate, onDuplicate));
+    public CertificateRecord recordIssued(CertificateRecord certificate, OnDuplicate onDuplicate, String presentedBy) {
+        return enrollments.run(handle -> record(handle, certificate, onDuplicate, presentedBy),
+                () -> recordAlone(certificate, onDuplicate, presentedBy)).get();
     }
 
-    /** {@link #recordIssued(CertificateRecord, OnDuplicate)} in a transaction of its own, retried on races. */
-    private CertificateRecord recordAlone(CertificateRecord certificate, OnDuplicate onDuplicate) {
+    /**
+     * {@link #recordIssued(CertificateRecord, OnDuplicate, String)} for a request not authenticated by a certificate
+     * of this CA.
+     *
+     * @param certificate the certificate
+     * @param onDuplicate what to do if the subject already holds a valid certificate
+     * @return the stored record
+     */
+    public CertificateRecord recordIssued(CertificateRecord certificate, OnDuplicate onDuplicate) {
+        return recordIssued(certificate, onDuplicate, null);
+    }
+
+    /** {@link #recordIssued(CertificateRecord, OnDuplicate, String)} in a transaction of its own, retried on races. */
+    private Outcome recordAlone(CertificateRecord certificate, OnDuplicate onDuplicate, String presentedBy) {
         for (int attempt = 1;; attempt++) {
             try {
-                return jdbi.inTransaction(handle -> record(handle, certificate, onDuplicate));
+                return jdbi.inTransaction(handle -> record(handle, certificate, onDuplicate, presentedBy));
             } catch (ConcurrentChangeException | UnableToExecuteStatementException e) {
                 // Another transaction (maybe on another node) enrolled the same subject first: run again, so the
                 // duplicate rule is decided against what it committed.
@@ -87,17 +103,41 @@ public final class Registry {
         }
     }
 
+    /**
+     * One enrollment's part of a shared transaction: the stored record, or the refusal decided before it wrote
+     * anything. A refusal is a result, not a failure: thrown, it would roll back the records of the whole batch and
+     * make every caller in it run again alone.
+     */
+    private record Outcome(CertificateRecord stored, RuntimeException refusal) {
+        static Outcome refused(RuntimeException refusal) {
+            return new Outcome(null, refusal);
+        }
+
+        /** @return the stored record, once committed; throws the refusal */
+        CertificateRecord get() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return stored;
+        }
+    }
+
     /** A device's id and current serial (null before its first certificate is recorded). */
     private record Current(long id, String serial) {
     }
 
     /**
      * The enrollment hot path, on JDBI's core API with hand-written row mapping (no SqlObject proxy, no reflective
-     * mapper): three statements and a commit. A new device is inserted with its current serial already set; an
-     * existing one gets a compare-and-set on its current serial. Profiled: the SqlObject version (four statements,
-     * a ConstructorMapper per query) cost more CPU than the CA signature.
+     * mapper): three statements and a commit, and one more read when a client certificate of this CA is to be
+     * checked for revocation. A new device is inserted with its current serial already set; an existing one gets a
+     * compare-and-set on its current serial. Profiled: the SqlObject version (four statements, a ConstructorMapper
+     * per query) cost more CPU than the CA signature. Refusals are decided before the first write.
      */
-    private static CertificateRecord record(Handle handle, CertificateRecord certificate, OnDuplicate onDuplicate) {
+    private static Outcome record(Handle handle, CertificateRecord certificate, OnDuplicate onDuplicate,
+                                  String presentedBy) {
+        if (presentedBy != null && isRevoked(handle, certificate.issuer(), presentedBy)) {
+            return Outcome.refused(new RevokedCertificateException(presentedBy));
+        }
         Instant now = certificate.issuedAt();
         Optional<Current> found = handle.createQuery(FIND_DEVICE).bind("subject", certificate.subject())
                 .map((rs, ctx) -> new Current(rs.getLong(1), rs.getString(2))).findOne();
@@ -107,7 +147,7 @@ public final class Registry {
             Optional<CertificateRecord> current = dao.findCertificate(certificate.issuer(), previous);
             boolean valid = current.isPresent() && !current.get().revoked() && current.get().notAfter().isAfter(now);
             if (valid && onDuplicate == OnDuplicate.REJECT) {
-                throw new DuplicateCertificateException(previous);
+                return Outcome.refused(new DuplicateCertificateException(previous));
             }
             if (valid) {
                 dao.revoke(certificate.issuer(), previous, SUPERSEDED, now);
@@ -134,7 +174,7 @@ public final class Registry {
                 .bind("serial", certificate.serial()).bind("expected", previous).bind("now", now).execute() != 1) {
             throw new ConcurrentChangeException();
         }
-        return stored;
+        return new Outcome(stored, null);
     }
 
     /**
@@ -243,16 +283,21 @@ public final class Registry {
     }
 
     /**
-     * The revocation check of every re-enrollment: one indexed lookup of one column, read from the database (never
-     * a cache), so a revocation on any node is seen at once.
+     * A revocation check ahead of recording (enrollments check it in their recording transaction, see
+     * {@link #recordIssued(CertificateRecord, OnDuplicate, String)}): one indexed lookup of one column, read from the
+     * database (never a cache), so a revocation on any node is seen at once.
      *
      * @param issuer issuer DN (RFC 2253)
      * @param serial serial, upper-case hex
      * @return true if the registry holds that certificate as revoked (false if it is valid or unknown)
      */
     public boolean isRevoked(String issuer, String serial) {
-        return jdbi.withHandle(handle -> handle.createQuery(STATUS).bind("issuer", issuer).bind("serial", serial)
-                .mapTo(String.class).findOne()).map(CertificateRecord.REVOKED::equals).orElse(false);
+        return jdbi.withHandle(handle -> isRevoked(handle, issuer, serial));
+    }
+
+    private static boolean isRevoked(Handle handle, String issuer, String serial) {
+        return handle.createQuery(STATUS).bind("issuer", issuer).bind("serial", serial).mapTo(String.class).findOne()
+                .map(CertificateRecord.REVOKED::equals).orElse(false);
     }
 
     /**

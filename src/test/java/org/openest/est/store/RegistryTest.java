@@ -1,6 +1,7 @@
 package org.openest.est.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -60,6 +61,61 @@ class RegistryTest {
         CertificateRecord revoked = registry.findCertificate("CN=CA", "0A").orElseThrow();
         assertThat(revoked.revoked()).isTrue();
         assertThat(revoked.revocationReason()).isEqualTo(1);
+    }
+
+    @Test
+    void aRevokedClientCertificateRecordsNothing() {
+        registry.recordIssued(certificate("0B", "CN=pump", null));
+        CertificateRecord renewal = certificate("0C", "CN=pump", "0B");
+        assertThat(registry.recordIssued(renewal, Registry.OnDuplicate.ALLOW, "0B").serial()).isEqualTo("0C");
+        registry.revoke("CN=CA", "0C", 1);
+
+        assertThatThrownBy(() -> registry.recordIssued(certificate("0D", "CN=pump", "0C"), Registry.OnDuplicate.ALLOW,
+                "0C")).isInstanceOf(RevokedCertificateException.class).hasMessageContaining("0C");
+        assertThat(registry.findCertificate("CN=CA", "0D")).isEmpty();
+        assertThat(registry.findDevice("CN=pump").orElseThrow().currentSerial()).isEqualTo("0C");
+        // A client certificate the registry does not hold (an RA certificate made by est-admin) is not revoked.
+        assertThat(registry.recordIssued(certificate("0E", "CN=other", null), Registry.OnDuplicate.ALLOW, "99")
+                .serial()).isEqualTo("0E");
+    }
+
+    /**
+     * Refusals (a revoked client, a duplicate) and records share group-commit transactions: each caller gets its own
+     * outcome, and a refusal neither records anything nor costs another caller its record.
+     */
+    @Test
+    void refusalsInASharedTransactionAreTheirCallersOnly() throws Exception {
+        registry.recordIssued(certificate("0F", "CN=revoked-pump", null));
+        registry.revoke("CN=CA", "0F", 1);
+        registry.recordIssued(certificate("1F", "CN=holder", null));
+        ExecutorService pool = Executors.newFixedThreadPool(24);
+        try {
+            for (int round = 0; round < 10; round++) {
+                List<Future<CertificateRecord>> recorded = new ArrayList<>();
+                List<Future<CertificateRecord>> refused = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    String serial = String.format("%02X%02X", round, i);
+                    recorded.add(pool.submit(() -> registry.recordIssued(certificate("A" + serial, "CN=ok-" + serial,
+                            null), Registry.OnDuplicate.REJECT, "1F")));
+                    refused.add(pool.submit(() -> registry.recordIssued(certificate("B" + serial, "CN=revoked-pump",
+                            "0F"), Registry.OnDuplicate.ALLOW, "0F")));
+                    refused.add(pool.submit(() -> registry.recordIssued(certificate("C" + serial, "CN=holder", null),
+                            Registry.OnDuplicate.REJECT, null)));
+                }
+                for (Future<CertificateRecord> result : recorded) {
+                    assertThat(result.get().subject()).startsWith("CN=ok-");
+                }
+                for (Future<CertificateRecord> result : refused) {
+                    assertThatThrownBy(result::get).cause().isInstanceOfAny(RevokedCertificateException.class,
+                            DuplicateCertificateException.class);
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(registry.countCertificates()).isEqualTo(2 + 10 * 8);
+        assertThat(registry.findDevice("CN=revoked-pump").orElseThrow().currentSerial()).isEqualTo("0F");
+        assertThat(registry.findDevice("CN=holder").orElseThrow().currentSerial()).isEqualTo("1F");
     }
 
     @Test
