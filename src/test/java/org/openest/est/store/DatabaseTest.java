@@ -2,15 +2,49 @@ package org.openest.est.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openest.est.config.ConfigLoader;
 
 /** Opening and closing the registry database the way a deploy and an undeploy do. */
 class DatabaseTest {
+    @TempDir
+    Path home;
+
+    static String property(Database database, String name) {
+        return database.jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT property_value FROM information_schema.system_properties WHERE property_name = :name")
+                .bind("name", name).mapTo(String.class).one());
+    }
+
+    /** The embedded registry's row cache is 2 MB, new or upgraded (why: db/vendor/hsqldb/V6__row_cache.sql). */
+    @Test
+    void theEmbeddedRegistryKeepsASmallRowCache() throws Exception {
+        Path fresh = home.resolve("fresh").resolve("est");
+        try (Database database = Database.open("", ConfigLoader.embeddedDatabaseUrl(fresh), "SA", new char[0], 2)) {
+            assertThat(property(database, "hsqldb.cache_size")).isEqualTo("2000");
+            assertThat(property(database, "hsqldb.cache_rows")).isEqualTo("10000");
+        }
+        // A database created by an earlier version, with HSQLDB's default cache: the migration sets it.
+        Path older = home.resolve("older").resolve("est");
+        try (Connection connection = DriverManager.getConnection("jdbc:hsqldb:file:" + older, "SA", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("SHUTDOWN");
+        }
+        try (Database database = Database.open("", ConfigLoader.embeddedDatabaseUrl(older), "SA", new char[0], 2)) {
+            assertThat(property(database, "hsqldb.cache_size")).isEqualTo("2000");
+            assertThat(property(database, "hsqldb.cache_rows")).isEqualTo("10000");
+        }
+    }
     /** Threads of the pool still alive: the ones Tomcat reports as a leak when it stops the webapp. */
     static List<String> livePoolThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)

@@ -27,6 +27,7 @@ import org.eclipse.jetty.server.Session;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.security.Credential;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.openest.est.config.ConfigLoader;
 
 /**
  * The real webapp (src/main/webapp/WEB-INF/web.xml) in embedded Jetty 12 over TLS on an ephemeral port, with client
@@ -239,8 +240,7 @@ public final class EstTestServer implements AutoCloseable {
 
     /** @return JDBC URL of the server's embedded registry (same JVM, same in-process database) */
     public String jdbcUrl() {
-        return "jdbc:hsqldb:file:" + home.resolve("db").resolve("est").toAbsolutePath()
-                + ";hsqldb.write_delay=false;hsqldb.tx=mvcc;hsqldb.default_table_type=cached";
+        return ConfigLoader.embeddedDatabaseUrl(home.resolve("db").resolve("est"));
     }
 
     @Override
