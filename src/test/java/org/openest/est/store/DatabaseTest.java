@@ -30,21 +30,24 @@ class DatabaseTest {
     @Test
     void theEmbeddedRegistryKeepsASmallRowCache() throws Exception {
         Path fresh = home.resolve("fresh").resolve("est");
-        try (Database database = Database.open("", ConfigLoader.embeddedDatabaseUrl(fresh), "SA", new char[0], 2)) {
-            assertThat(property(database, "hsqldb.cache_size")).isEqualTo("2000");
-            assertThat(property(database, "hsqldb.cache_rows")).isEqualTo("10000");
-        }
+        assertSmallRowCache(fresh);
         // A database created by an earlier version, with HSQLDB's default cache: the migration sets it.
         Path older = home.resolve("older").resolve("est");
         try (Connection connection = DriverManager.getConnection("jdbc:hsqldb:file:" + older, "SA", "");
              Statement statement = connection.createStatement()) {
             statement.execute("SHUTDOWN");
         }
-        try (Database database = Database.open("", ConfigLoader.embeddedDatabaseUrl(older), "SA", new char[0], 2)) {
+        assertSmallRowCache(older);
+    }
+
+    /** Opens the embedded registry on these files and checks its row cache settings. */
+    static void assertSmallRowCache(Path files) {
+        try (Database database = Database.open("", ConfigLoader.embeddedDatabaseUrl(files), "SA", new char[0], 2)) {
             assertThat(property(database, "hsqldb.cache_size")).isEqualTo("2000");
             assertThat(property(database, "hsqldb.cache_rows")).isEqualTo("10000");
         }
     }
+
     /** Threads of the pool still alive: the ones Tomcat reports as a leak when it stops the webapp. */
     static List<String> livePoolThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
