@@ -36,12 +36,23 @@ class IdleCheckpointTest {
         return Files.exists(file) ? Files.size(file) : 0;
     }
 
-    /** A plain HSQLDB data source on the same files, as the server's pool would be. */
-    static JDBCDataSource rawDataSource(String url) {
-        JDBCDataSource raw = new JDBCDataSource();
-        raw.setUrl(url);
-        raw.setUser("SA");
-        return raw;
+    /**
+     * The server's embedded registry on these files: its URL, its redo log, and a plain HSQLDB data source on the same
+     * files (the checkpointer's view, as the server's pool would be).
+     */
+    record Embedded(String url, Path log, JDBCDataSource raw) {
+        static Embedded at(Path files) {
+            String url = ConfigLoader.embeddedDatabaseUrl(files);
+            JDBCDataSource raw = new JDBCDataSource();
+            raw.setUrl(url);
+            raw.setUser("SA");
+            return new Embedded(url, IdleCheckpoint.logOf(url).orElseThrow(), raw);
+        }
+
+        /** @return the registry database, opened as the server opens it */
+        Database open() {
+            return Database.open("", url, "SA", new char[0], 4);
+        }
     }
 
     /** Waits up to 5 s for the checkpointer's first checkpoint (the assertions that follow say whether it came). */
@@ -63,10 +74,10 @@ class IdleCheckpointTest {
 
     @Test
     void theServersDatabaseIsCheckpointedOnceQuiet() throws Exception {
-        Path files = home.resolve("db/est");
-        Path log = IdleCheckpoint.logOf(ConfigLoader.embeddedDatabaseUrl(files)).orElseThrow();
+        Embedded db = Embedded.at(home.resolve("db/est"));
+        Path log = db.log();
         int n = 0;
-        try (Database database = Database.open("", ConfigLoader.embeddedDatabaseUrl(files), "SA", new char[0], 4)) {
+        try (Database database = db.open()) {
             Registry registry = database.registry();
             while (size(log) < IdleCheckpoint.MIN_LOG_BYTES + 100_000) {
                 registry.recordIssued(certificate(n++));
@@ -80,23 +91,21 @@ class IdleCheckpointTest {
                     .isLessThan(IdleCheckpoint.MIN_LOG_BYTES / 10);
             assertThat(registry.countCertificates()).isEqualTo(n);
         }
-        try (Database reopened = Database.open("", ConfigLoader.embeddedDatabaseUrl(files), "SA", new char[0], 4)) {
+        try (Database reopened = db.open()) {
             assertThat(reopened.registry().countCertificates()).isEqualTo(n);
         }
     }
 
     @Test
     void neverWhileTheRegistryIsWritten() throws Exception {
-        Path files = home.resolve("busy/est");
-        String url = ConfigLoader.embeddedDatabaseUrl(files);
-        Path log = IdleCheckpoint.logOf(url).orElseThrow();
-        JDBCDataSource raw = rawDataSource(url);
-        try (Database busy = Database.open("", url, "SA", new char[0], 4)) {
+        Embedded db = Embedded.at(home.resolve("busy/est"));
+        Path log = db.log();
+        try (Database busy = db.open()) {
             // A checkpointer with a tiny threshold and a short tick, over a registry written every 20 ms (the
             // database's own checkpointer never fires here: it waits for a megabyte of log).
             Registry registry = busy.registry();
             registry.recordIssued(certificate(0));
-            try (IdleCheckpoint checkpoint = new IdleCheckpoint(raw, log, 1024, Duration.ofMillis(500))) {
+            try (IdleCheckpoint checkpoint = new IdleCheckpoint(db.raw(), log, 1024, Duration.ofMillis(500))) {
                 List<Long> sizes = new ArrayList<>();
                 for (int n = 1; n <= 100; n++) {
                     registry.recordIssued(certificate(n));
@@ -121,22 +130,19 @@ class IdleCheckpointTest {
      */
     @Test
     void notWhileAnotherSessionIsInATransaction() throws Exception {
-        Path files = home.resolve("reader/est");
-        String url = ConfigLoader.embeddedDatabaseUrl(files);
-        Path log = IdleCheckpoint.logOf(url).orElseThrow();
-        JDBCDataSource raw = rawDataSource(url);
-        try (Database database = Database.open("", url, "SA", new char[0], 4)) {
+        Embedded db = Embedded.at(home.resolve("reader/est"));
+        try (Database database = db.open()) {
             Registry registry = database.registry();
             for (int n = 0; n < 20; n++) {
                 registry.recordIssued(certificate(n));
             }
-            try (Connection reader = raw.getConnection()) {
+            try (Connection reader = db.raw().getConnection()) {
                 reader.setAutoCommit(false);
                 try (Statement read = reader.createStatement();
                      ResultSet rows = read.executeQuery("SELECT COUNT(*) FROM certificate")) {
                     assertThat(rows.next()).isTrue();
                 }
-                try (IdleCheckpoint checkpoint = new IdleCheckpoint(raw, log, 1024, Duration.ofMillis(200))) {
+                try (IdleCheckpoint checkpoint = new IdleCheckpoint(db.raw(), db.log(), 1024, Duration.ofMillis(200))) {
                     Thread.sleep(1000);
                     // The registry is still written while the reader's transaction is open.
                     CompletableFuture<Void> write = CompletableFuture.runAsync(
