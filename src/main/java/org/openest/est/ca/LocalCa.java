@@ -54,7 +54,7 @@ public final class LocalCa implements CertificateAuthority {
     private final List<X509Certificate> chain;
     private final JcaContentSignerBuilder signerBuilder;
     private final org.bouncycastle.asn1.x509.AuthorityKeyIdentifier authorityKeyIdentifier;
-    private final SecureRandom random = new SecureRandom();
+    private final SecureRandom random = Crypto.random();
     private final List<String> crlUrls;
     private final List<String> ocspUrls;
 
@@ -82,7 +82,8 @@ public final class LocalCa implements CertificateAuthority {
         } catch (java.io.IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("CA certificate cannot be encoded", e);
         }
-        this.signerBuilder = new JcaContentSignerBuilder(Crypto.signatureAlgorithm(key)).setProvider(Crypto.provider());
+        this.signerBuilder = new JcaContentSignerBuilder(Crypto.signatureAlgorithm(key)).setProvider(Crypto.provider())
+                .setSecureRandom(random);
     }
 
     @Override

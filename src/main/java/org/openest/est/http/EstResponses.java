@@ -8,6 +8,7 @@ import java.util.HexFormat;
 
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.openest.est.ca.Crypto;
 import org.openest.est.config.EstConfig;
 import org.openest.est.protocol.CertsOnly;
 
@@ -27,7 +28,7 @@ final class EstResponses {
     /** RFC 7030 section 4.4.2. */
     static final String PKCS8_TYPE = "application/pkcs8";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = Crypto.random();
 
     private EstResponses() {
     }

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.logging.log4j.ThreadContext;
+import org.openest.est.ca.Crypto;
 
 /**
  * One log line per request ({@code est.request}): request id, method, path, operation, caller, status, latency,
@@ -23,7 +24,7 @@ import org.apache.logging.log4j.ThreadContext;
 public final class RequestLogFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LogManager.getLogger("est.request");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = Crypto.random();
 
     static final String ID = "org.openest.est.requestId";
     static final String OPERATION = "org.openest.est.operation";
