@@ -623,8 +623,9 @@ public final class LoadGenerator {
         table.add(row);
         out.printf(Locale.ROOT, "load: %-32s %6d req %3d err %7.0f/s p50 %6.1f p99 %6.1f ms, server %.2f CPU-ms/req%s%s%n",
                 name, total, errors.get(), rate, p[0], p[2], total == 0 ? 0 : serverCpu * 1000.0 / clkTck / total,
-                newConnection ? "" : String.format(Locale.ROOT, ", %d connections opened and first"
-                        + " requests answered before the clock in at most %.1f ms", clients, Arrays.stream(connectNanos).max().orElse(0) / 1e6),
+                newConnection ? "" : String.format(Locale.ROOT, ", %d connections opened and first requests"
+                        + " answered before the clock in at most %.1f ms", clients,
+                        Arrays.stream(connectNanos).max().orElse(0) / 1e6),
                 reconnects.get() > 0 ? ", " + reconnects.get() + " server-side connection closes" : "");
     }
 
