@@ -452,16 +452,15 @@ public final class EnrollmentService {
      *     remembered); null if not
      */
     private IssueFacts verifiedIssue(X509Certificate certificate, CertificateAuthority ca) {
-        X500Name caSubject = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
-        if (!X500Name.getInstance(certificate.getIssuerX500Principal().getEncoded()).equals(caSubject)) {
-            return null;
-        }
+        // Remembered only after every check below passed, and both certificates are immutable: a hit needs no other.
         VerifiedIssue key = new VerifiedIssue(certificate, ca.certificate());
         IssueFacts known = verifiedIssues.get(key);
         if (known != null) {
             return known;
         }
-        if (certificate.getBasicConstraints() >= 0) {
+        X500Name caSubject = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+        if (!X500Name.getInstance(certificate.getIssuerX500Principal().getEncoded()).equals(caSubject)
+                || certificate.getBasicConstraints() >= 0) {
             return null;
         }
         try {
