@@ -53,6 +53,7 @@ import org.openest.est.revoke.FleetService;
 import org.openest.est.revoke.OcspResponder;
 import org.openest.est.store.Database;
 import org.openest.est.store.Fleet;
+import org.openest.est.store.OwnedThreads;
 import org.openest.est.store.Registry;
 
 /**
@@ -70,6 +71,7 @@ public final class EstContextListener implements ServletContextListener {
     private final InFlightRequests inFlight = new InFlightRequests();
     private Database database;
     private ScheduledExecutorService scheduler;
+    private OwnedThreads schedulerThread;
     private HealthCheck health;
     private Duration drain = Duration.ZERO;
 
@@ -146,11 +148,8 @@ public final class EstContextListener implements ServletContextListener {
                     config.revocation().expiryWindowDays());
             context.setAttribute(AdminEndpoint.ATTRIBUTE, new AdminEndpoint(enrollment, fleetService,
                     new OcspResponder(List.copyOf(cas.values()), database.registry())));
-            scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "est-scheduler");
-                thread.setDaemon(true);
-                return thread;
-            });
+            schedulerThread = OwnedThreads.named("est-scheduler");
+            scheduler = Executors.newSingleThreadScheduledExecutor(schedulerThread);
             long crlMinutes = Math.max(1, config.revocation().crlValidityHours() * 60L / 2);
             scheduler.scheduleAtFixedRate(fleetService::refreshCrls, crlMinutes, crlMinutes, TimeUnit.MINUTES);
             scheduler.scheduleAtFixedRate(fleetService::logExpirySummary, 1, 24 * 60, TimeUnit.MINUTES);
@@ -229,6 +228,7 @@ public final class EstContextListener implements ServletContextListener {
     private void stopScheduler() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+            schedulerThread.awaitExit();
             scheduler = null;
         }
     }

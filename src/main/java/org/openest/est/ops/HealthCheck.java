@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.openest.est.ca.CertificateAuthority;
+import org.openest.est.store.OwnedThreads;
 import org.openest.est.store.Registry;
 
 /**
@@ -30,11 +31,8 @@ public final class HealthCheck implements AutoCloseable {
     private final Registry registry;
     private final List<CertificateAuthority> cas;
     private final Duration timeout;
-    private final ExecutorService prober = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "est-health-probe");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final OwnedThreads proberThread = OwnedThreads.named("est-health-probe");
+    private final ExecutorService prober = Executors.newSingleThreadExecutor(proberThread);
     private final AtomicBoolean databaseWasUp = new AtomicBoolean(true);
     private final AtomicBoolean caWasUp = new AtomicBoolean(true);
     private Future<?> probe;
@@ -118,5 +116,6 @@ public final class HealthCheck implements AutoCloseable {
     @Override
     public void close() {
         prober.shutdownNow();
+        proberThread.awaitExit();
     }
 }

@@ -3,14 +3,7 @@ package org.openest.est.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.Collections;
-import java.util.List;
-import java.util.Set;
-import java.util.WeakHashMap;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -31,16 +24,15 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Database.class);
     private static final int LOCK_WAIT_SECONDS = 25;
-    private static final Duration THREAD_EXIT_WAIT = Duration.ofSeconds(5);
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
-    private final PoolThreads poolThreads;
+    private final OwnedThreads poolThreads;
     private final Jdbi jdbi;
     private final String description;
     private IdleCheckpoint idleCheckpoint;
 
-    private Database(DataSource dataSource, HikariDataSource ownedPool, PoolThreads poolThreads, String description) {
+    private Database(DataSource dataSource, HikariDataSource ownedPool, OwnedThreads poolThreads, String description) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.poolThreads = poolThreads;
@@ -72,7 +64,7 @@ public final class Database implements AutoCloseable {
             config.setMinimumIdle(Math.min(2, poolSize));
             config.setPoolName("est-db");
             config.setAutoCommit(true);
-            PoolThreads threads = new PoolThreads("est-db");
+            OwnedThreads threads = OwnedThreads.numbered("est-db");
             config.setThreadFactory(threads);
             HikariDataSource pool = openPool(config);
             database = new Database(pool, pool, threads, redact(url));
@@ -200,50 +192,8 @@ public final class Database implements AutoCloseable {
         ownedPool.close();
         // HikariCP's close waits for its executors to terminate, not for their threads to end: one can still be
         // exiting when Tomcat looks for threads the stopped webapp left running, and it reports a leak.
-        poolThreads.awaitExit(THREAD_EXIT_WAIT);
+        poolThreads.awaitExit();
         deregisterOwnDrivers();
-    }
-
-    /** Makes the pool's threads and keeps track of them, so that close can wait until they have ended. */
-    private static final class PoolThreads implements ThreadFactory {
-        private final String name;
-        private final AtomicInteger count = new AtomicInteger();
-        /** Weak: the pool's executors retire idle threads and start new ones over months of uptime. */
-        private final Set<Thread> threads =
-                Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-
-        PoolThreads(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            threads.add(thread);
-            return thread;
-        }
-
-        void awaitExit(Duration limit) {
-            long deadline = System.nanoTime() + limit.toNanos();
-            List<Thread> started;
-            synchronized (threads) {
-                started = List.copyOf(threads);
-            }
-            try {
-                for (Thread thread : started) {
-                    long left = deadline - System.nanoTime();
-                    if (left > 0) {
-                        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                    }
-                    if (thread.isAlive()) {
-                        LOG.warn("Database pool thread {} still running after close", thread.getName());
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     private static java.util.Optional<String> driverClassFor(String url) {

@@ -40,6 +40,7 @@ final class IdleCheckpoint implements AutoCloseable {
     private final DataSource dataSource;
     private final Path log;
     private final long minLogBytes;
+    private final OwnedThreads timerThread = OwnedThreads.named("est-idle-checkpoint");
     private final ScheduledExecutorService timer;
     private long lastSize = -1;
     private volatile int checkpoints;
@@ -56,11 +57,7 @@ final class IdleCheckpoint implements AutoCloseable {
         this.dataSource = dataSource;
         this.log = log;
         this.minLogBytes = minLogBytes;
-        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "est-idle-checkpoint");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(timerThread);
         timer.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -142,5 +139,6 @@ final class IdleCheckpoint implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        timerThread.awaitExit();
     }
 }
