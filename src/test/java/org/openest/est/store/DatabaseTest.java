@@ -8,8 +8,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,14 +61,7 @@ class DatabaseTest {
     void closeLeavesNoPoolThreadRunning() throws InterruptedException {
         String url = "jdbc:hsqldb:mem:" + UUID.randomUUID() + ";hsqldb.tx=mvcc";
         // Busy threads on every core, as on a loaded server, so that an exiting pool thread waits for a CPU.
-        AtomicBoolean done = new AtomicBoolean();
-        List<Thread> busy = IntStream.range(0, 2 * Runtime.getRuntime().availableProcessors())
-                .mapToObj(i -> new Thread(() -> {
-                    while (!done.get()) {
-                        Thread.onSpinWait();
-                    }
-                })).toList();
-        busy.forEach(Thread::start);
+        OwnedThreadsTest.BusyCores busy = OwnedThreadsTest.BusyCores.start();
         try {
             for (int round = 0; round < 40; round++) {
                 Database database = Database.open("", url, "SA", new char[0], 4);
@@ -79,10 +70,7 @@ class DatabaseTest {
                 assertThat(livePoolThreads()).as("round %d", round).isEmpty();
             }
         } finally {
-            done.set(true);
-            for (Thread thread : busy) {
-                thread.join();
-            }
+            busy.stop();
         }
     }
 }

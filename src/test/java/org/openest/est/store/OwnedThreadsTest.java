@@ -20,14 +20,7 @@ class OwnedThreadsTest {
      */
     @Test
     void noThreadIsAliveAfterAwaitExit() throws InterruptedException {
-        AtomicBoolean done = new AtomicBoolean();
-        List<Thread> busy = IntStream.range(0, 2 * Runtime.getRuntime().availableProcessors())
-                .mapToObj(i -> new Thread(() -> {
-                    while (!done.get()) {
-                        Thread.onSpinWait();
-                    }
-                })).toList();
-        busy.forEach(Thread::start);
+        BusyCores busy = BusyCores.start();
         try {
             for (int round = 0; round < 40; round++) {
                 String name = "owned-threads-test-" + round;
@@ -40,7 +33,34 @@ class OwnedThreadsTest {
                 assertThat(alive(name)).as("round %d", round).isEmpty();
             }
         } finally {
+            busy.stop();
+        }
+    }
+
+    /** Two spinning threads per core, as on a loaded server, so that an exiting thread waits for a CPU. */
+    static final class BusyCores {
+        private final AtomicBoolean done = new AtomicBoolean();
+        private final List<Thread> threads;
+
+        private BusyCores() {
+            threads = IntStream.range(0, 2 * Runtime.getRuntime().availableProcessors())
+                    .mapToObj(i -> new Thread(() -> {
+                        while (!done.get()) {
+                            Thread.onSpinWait();
+                        }
+                    })).toList();
+            threads.forEach(Thread::start);
+        }
+
+        static BusyCores start() {
+            return new BusyCores();
+        }
+
+        void stop() throws InterruptedException {
             done.set(true);
+            for (Thread thread : threads) {
+                thread.join();
+            }
         }
     }
 
