@@ -20,10 +20,12 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,6 +74,7 @@ public final class LoadGenerator {
     private final String basic;
     private final PrintStream out = System.out;
     private final List<String> table = new ArrayList<>();
+    private final List<String> tails = new ArrayList<>();
     private final Map<String, Double> rates = new LinkedHashMap<>();
     private final Map<String, double[]> latencies = new LinkedHashMap<>();
     private long totalErrors;
@@ -176,12 +179,70 @@ public final class LoadGenerator {
         return 0;
     }
 
+    /** Latency over which a request counts as slow in the tail table: the p99 target. */
+    private static final long SLOW_MS = 50;
+    /** Width of the windows in which the slow requests of a burst finish. */
+    private static final long BURST_MS = 100;
+
+    /**
+     * One row of the tail table: the requests over {@link #SLOW_MS}, and the share of them that finished in a burst
+     * (a {@link #BURST_MS} window in which at least half of the clients had a slow request finish). Bursts mean that
+     * everything in flight waited for one thing at once (a collection, a commit, a preempted lock holder); slow
+     * requests outside bursts are individual ones (queueing, scheduling).
+     */
+    static String tail(String name, long[][] times, long[][] ends, int[] counts, long start) {
+        long slowNanos = SLOW_MS * 1_000_000L;
+        long windowNanos = BURST_MS * 1_000_000L;
+        TreeMap<Long, Integer> slowByWindow = new TreeMap<>();
+        long total = 0;
+        long slow = 0;
+        for (int w = 0; w < counts.length; w++) {
+            total += counts[w];
+            for (int i = 0; i < counts[w]; i++) {
+                if (times[w][i] > slowNanos) {
+                    slow++;
+                    slowByWindow.merge(Math.max(0, ends[w][i] - start) / windowNanos, 1, Integer::sum);
+                }
+            }
+        }
+        int burstSize = (counts.length + 1) / 2;
+        List<Long> bursts = new ArrayList<>();
+        long inBursts = 0;
+        for (Map.Entry<Long, Integer> window : slowByWindow.entrySet()) {
+            if (window.getValue() >= burstSize) {
+                bursts.add(window.getKey());
+                inBursts += window.getValue();
+            }
+        }
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < bursts.size(); i++) {
+            gaps.add(bursts.get(i) - bursts.get(i - 1));
+        }
+        Collections.sort(gaps);
+        String gap = gaps.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f s",
+                gaps.get(gaps.size() / 2) * BURST_MS / 1000.0);
+        return String.format(Locale.ROOT, "| %s | %d | %.2f %% | %s | %d | %s |", name, slow,
+                total == 0 ? 0.0 : 100.0 * slow / total,
+                slow == 0 ? "-" : String.format(Locale.ROOT, "%.0f %%", 100.0 * inBursts / slow), bursts.size(), gap);
+    }
+
     private void printTable() throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add("| scenario | auth | connection | clients | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms"
                 + " | server CPU s | server CPU ms/req | server JIT % | client CPU s | server peak RSS MiB | load1 |");
         lines.add("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         lines.addAll(table);
+        if (!tails.isEmpty()) {
+            lines.add("");
+            lines.add("Keep-alive requests over " + SLOW_MS + " ms (the p99 target) and how many of them came in bursts:"
+                    + " " + BURST_MS + " ms windows, by completion time, in which at least half of the clients had such"
+                    + " a request finish (a stall of the whole server or machine, not one slow request).");
+            lines.add("");
+            lines.add("| scenario | requests over " + SLOW_MS + " ms | share | of them in bursts | bursts"
+                    + " | median time between bursts |");
+            lines.add("|---|---|---|---|---|---|");
+            lines.addAll(tails);
+        }
         out.println();
         lines.forEach(out::println);
         out.println();
@@ -458,6 +519,7 @@ public final class LoadGenerator {
         AtomicLong errors = new AtomicLong();
         AtomicLong reconnects = new AtomicLong();
         long[][] times = new long[clients][];
+        long[][] ends = new long[clients][];
         int[] counts = new int[clients];
         String name = op + "/" + mode + "/" + clients;
         // Keep-alive: every client opens its connection (a full TLS handshake) and sends its first request on it before
@@ -475,6 +537,7 @@ public final class LoadGenerator {
         for (int w = 0; w < clients; w++) {
             int worker = w;
             times[w] = new long[max];
+            ends[w] = new long[max];
             futures.add(pool.submit(() -> {
                 SSLContext context = switch (op) {
                     case "enroll-cert", "cacerts-mtls" -> ra;
@@ -544,6 +607,7 @@ public final class LoadGenerator {
                                     Math.min(200, response.body.length), StandardCharsets.UTF_8).trim());
                             continue;
                         }
+                        ends[worker][n] = t0 + took;
                         times[worker][n++] = took;
                     }
                 } finally {
@@ -621,6 +685,9 @@ public final class LoadGenerator {
                 100.0 * serverJit / Math.max(1, serverCpu), clientCpu / (double) clkTck, peakRss / 1024,
                 loadAverage());
         table.add(row);
+        if (!newConnection) {
+            tails.add(tail(name, times, ends, counts, start));
+        }
         out.printf(Locale.ROOT, "load: %-32s %6d req %3d err %7.0f/s p50 %6.1f p99 %6.1f ms, server %.2f CPU-ms/req%s%s%n",
                 name, total, errors.get(), rate, p[0], p[2], total == 0 ? 0 : serverCpu * 1000.0 / clkTck / total,
                 newConnection ? "" : String.format(Locale.ROOT, ", %d connections opened and first requests"
