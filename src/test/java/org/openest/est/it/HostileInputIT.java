@@ -192,7 +192,7 @@ class HostileInputIT {
         byte[] validCsr = Forge.b64(TestPki.csr(TestPki.ec256(), Forge.DEVICE).getEncoded());
         List<String> failures = new ArrayList<>();
         for (HostileHttp.RawCase raw : HostileHttp.cases(AUTH, validCsr)) {
-            try (RawHttps connection = RawHttps.connect(server.pki(), server.port(), Duration.ofSeconds(10))) {
+            try (RawHttps connection = connectForCase(raw.id())) {
                 long sent = System.nanoTime();
                 RawHttps.Answer answer = connection.exchange(raw.bytes());
                 System.out.printf("raw %-45s %5d ms  %s%n", raw.id(), (System.nanoTime() - sent) / 1_000_000,
@@ -206,6 +206,20 @@ class HostileInputIT {
             }
         }
         assertThat(failures).isEmpty();
+    }
+
+    /**
+     * A fresh TLS connection for one raw case, tried a second time if the handshake itself fails: the case is about
+     * the bytes sent after it. Seen once in CI: a handshake right after a 431 for a 60 KB header failed with
+     * "Broken pipe". The retry is printed, and a server that keeps refusing connections still fails the test.
+     */
+    private RawHttps connectForCase(String id) throws IOException {
+        try {
+            return RawHttps.connect(server.pki(), server.port(), Duration.ofSeconds(10));
+        } catch (IOException first) {
+            System.out.printf("raw %-45s handshake failed (%s); connecting again%n", id, first);
+            return RawHttps.connect(server.pki(), server.port(), Duration.ofSeconds(10));
+        }
     }
 
     @Test
