@@ -90,8 +90,21 @@ machine() {
     "$JAVA" -version 2>&1 | head -n 3
     echo "Tomcat $TOMCAT_VERSION (shipped tomcat-conf/server.xml: NIO + JSSE, maxThreads 100)"
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    damon
     echo '```'
     echo
+}
+
+# The kernel's DAMON monitor, if running, takes a core for 5-40 ms at a time, several times a second (BENCHMARKS.md).
+damon() {
+    local k ctx
+    for k in /sys/kernel/mm/damon/admin/kdamonds/[0-9]*; do
+        [[ -r $k/state && $(<"$k/state") == on ]] || continue
+        ctx=$k/contexts/0
+        echo "kernel: DAMON kdamond (pid $(<"$k/pid")) on: $(<"$ctx/operations") monitoring, sampling every" \
+            "$(($(<"$ctx/monitoring_attrs/intervals/sample_us") / 1000)) ms, scheme actions:" \
+            "$(cat "$ctx"/schemes/[0-9]*/action 2>/dev/null | tr '\n' ' ')"
+    done 2>/dev/null || true
 }
 machine >"$REPORT"
 cat "$REPORT"

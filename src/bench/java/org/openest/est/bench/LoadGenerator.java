@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -238,9 +239,14 @@ public final class LoadGenerator {
                     + " " + BURST_MS + " ms windows, by completion time, in which at least half of the clients had such"
                     + " a request finish (a stall of the whole server or machine, not one slow request).");
             lines.add("");
+            lines.add("The last two columns: CPU that processes other than the server and the load generator used"
+                    + " during the scenario (all cores), and the busiest of them. A kernel thread that takes a core for"
+                    + " tens of milliseconds at a time (such as kdamond.0, see BENCHMARKS.md) stalls everything in"
+                    + " flight.");
+            lines.add("");
             lines.add("| scenario | requests over " + P99_TARGET_MS + " ms | share | of them in bursts | bursts"
-                    + " | median time between bursts |");
-            lines.add("|---|---|---|---|---|---|");
+                    + " | median time between bursts | other processes' CPU s | busiest other process |");
+            lines.add("|---|---|---|---|---|---|---|---|");
             lines.addAll(tails);
         }
         out.println();
@@ -629,6 +635,7 @@ public final class LoadGenerator {
         long serverCpu0 = serverCpuTicks();
         long serverJit0 = measured ? jitCpuTicks(pid) : 0;
         long clientCpu0 = ownCpuTicks();
+        Map<Long, OtherProcess> others0 = measured ? otherProcesses() : Map.of();
         boolean hwmReset = resetPeakRss();
         RssSampler rss = new RssSampler(pid);
         rss.start();
@@ -644,6 +651,7 @@ public final class LoadGenerator {
         long serverCpu = serverCpuTicks() - serverCpu0;
         long serverJit = measured ? jitCpuTicks(pid) - serverJit0 : 0;
         long clientCpu = ownCpuTicks() - clientCpu0;
+        String others = measured ? OtherProcess.busiest(others0, otherProcesses(), clkTck) : "";
         // VmHWM only if it was really reset for this scenario, else it is the peak since the server started.
         long peakRss = hwmReset ? Math.max(peakRss(), rss.max()) : rss.max();
         if (jfrName != null) {
@@ -686,7 +694,7 @@ public final class LoadGenerator {
                 loadAverage());
         table.add(row);
         if (!newConnection) {
-            tails.add(tail(name, times, ends, counts, start));
+            tails.add(tail(name, times, ends, counts, start) + others);
         }
         out.printf(Locale.ROOT, "load: %-32s %6d req %3d err %7.0f/s p50 %6.1f p99 %6.1f ms, server %.2f CPU-ms/req%s%s%n",
                 name, total, errors.get(), rate, p[0], p[2], total == 0 ? 0 : serverCpu * 1000.0 / clkTck / total,
@@ -974,12 +982,16 @@ public final class LoadGenerator {
 
     private static long cpuTicks(Path stat) {
         try {
-            String text = Files.readString(stat);
-            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+            return cpuTicks(Files.readString(stat));
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** @return utime + stime (fields 14 and 15) of the text of a /proc/.../stat file */
+    private static long cpuTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /**
@@ -1046,6 +1058,65 @@ public final class LoadGenerator {
             out.println("load: jcmd failed: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return every process on the machine except the server and this load generator, by pid */
+    private Map<Long, OtherProcess> otherProcesses() {
+        long self = ProcessHandle.current().pid();
+        Map<Long, OtherProcess> all = new HashMap<>();
+        try (var entries = Files.list(Path.of("/proc"))) {
+            for (Path dir : (Iterable<Path>) entries::iterator) {
+                String name = dir.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long other = Long.parseLong(name);
+                if (other == pid || other == self) {
+                    continue;
+                }
+                OtherProcess process = OtherProcess.read(dir.resolve("stat"));
+                if (process != null) {
+                    all.put(other, process);
+                }
+            }
+        } catch (IOException e) {
+            // no /proc: the columns stay empty
+        }
+        return all;
+    }
+
+    /** A process's name and CPU ticks (utime + stime of all its threads) from /proc/[pid]/stat. */
+    record OtherProcess(String name, long ticks) {
+        static OtherProcess read(Path stat) {
+            try {
+                String text = Files.readString(stat);
+                String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
+                return new OtherProcess(name, cpuTicks(text));
+            } catch (IOException | RuntimeException e) {
+                return null; // exited
+            }
+        }
+
+        /**
+         * @return the two tail-table cells: the CPU seconds all other processes used between the snapshots, and
+         *     the busiest of them (name and CPU seconds)
+         */
+        static String busiest(Map<Long, OtherProcess> before, Map<Long, OtherProcess> after, long clkTck) {
+            long total = 0;
+            String top = "-";
+            long topTicks = 0;
+            for (Map.Entry<Long, OtherProcess> entry : after.entrySet()) {
+                OtherProcess earlier = before.get(entry.getKey());
+                long used = entry.getValue().ticks() - (earlier == null ? 0 : earlier.ticks());
+                total += Math.max(0, used);
+                if (used > topTicks) {
+                    topTicks = used;
+                    top = entry.getValue().name();
+                }
+            }
+            return String.format(Locale.ROOT, " %.2f | %s |", total / (double) clkTck,
+                    topTicks == 0 ? "-" : String.format(Locale.ROOT, "%s %.2f s", top, topTicks / (double) clkTck));
         }
     }
 
