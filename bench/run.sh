@@ -2,7 +2,7 @@
 # The EST server benchmark: enrollments per second against the physical floor of this machine (see BENCHMARKS.md).
 #
 # Usage: bench/run.sh [--smoke] [--no-floor] [--no-registry] [--registry] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S] [--warmup-max S]
-#                     [--clients LIST] [--ops LIST] [--modes LIST] [--scale LIST]
+#                     [--clients LIST] [--ops LIST] [--modes LIST] [--scale LIST] [--pause-damon]
 #   (default)     JMH floor (~3 min), the registry alone under 8 and 32 writers (~1 min), then the built WAR in real Tomcat 11.0.24 with the shipped server.xml and a
 #                 fresh dev PKI, driven over TLS on loopback: cacerts, simpleenroll (Basic and RA certificate),
 #                 simplereenroll (device certificates), 1/8/32/128 clients, keep-alive and a new TLS handshake per
@@ -14,6 +14,9 @@
 #   --scale LIST  registry sizes for PostgreSQL, default 1000,10000,100000.
 #   --serve       only set up and start the benchmark's Tomcat (HSQLDB) and wait, for manual runs of the load
 #                 generator or profiling; prints the port, pid and the LoadGenerator command line (no floor).
+#   --pause-damon switch the kernel's DAMON memory monitor off for the run and back on when it ends (needs root;
+#                 machine-wide; the report says so). On a 2-core VM its kdamond thread takes a core for 5-40 ms at a
+#                 time, several times a second, which sets the keep-alive p99 (BENCHMARKS.md). Off by default.
 # Environment: TOMCAT_VERSION (default 11.0.24), MVN (default mvn), MVN_ARGS, JAVA_HOME,
 #   PGHOST/PGPORT/PGUSER (default 127.0.0.1/5432/postgres, trust auth), BENCH_DB (default estbench).
 # Output: the tables on stdout and in target/bench/report.md (with the machine description and load averages);
@@ -32,6 +35,7 @@ export PGHOST PGPORT PGUSER
 BENCH_DB=${BENCH_DB:-estbench}
 
 SMOKE=false FLOOR=true REGISTRY=true REGISTRY_ONLY=false LOAD=true PG=true PROFILE=true PORT= SERVE=false
+PAUSE_DAMON=false
 MAX=25000 DURATION=10 WARMUP=60 WARMUP_MAX=600 CLIENTS=1,8,32,128 OPS=cacerts,cacerts-mtls,enroll-basic,enroll-cert,reenroll
 MODES=keepalive,newconn SCALE=1000,10000,100000
 while (($#)); do
@@ -44,6 +48,7 @@ while (($#)); do
         --no-load) LOAD=false ;;
         --no-jfr) PROFILE=false ;;
         --serve) SERVE=true FLOOR=false REGISTRY=false ;;
+        --pause-damon) PAUSE_DAMON=true ;;
         --port) PORT=$2; shift ;;
         --duration) DURATION=$2; shift ;;
         --warmup) WARMUP=$2; shift ;;
@@ -53,7 +58,7 @@ while (($#)); do
         --modes) MODES=$2; shift ;;
         --scale) SCALE=$2; shift ;;
         *) echo "usage: $0 [--smoke] [--no-floor] [--no-registry] [--registry] [--no-pg] [--no-jfr] [--port N] [--duration S] [--warmup S] [--warmup-max S]" \
-                "[--clients LIST] [--ops LIST] [--modes LIST] [--scale LIST]" >&2; exit 2 ;;
+                "[--clients LIST] [--ops LIST] [--modes LIST] [--scale LIST] [--pause-damon]" >&2; exit 2 ;;
     esac
     shift
 done
@@ -68,6 +73,26 @@ log() { echo "bench: [$((SECONDS - START)) s] $*"; }
 die() { log "ERROR: $*" >&2; exit 2; }
 for tool in curl openssl tar; do command -v "$tool" >/dev/null || die "$tool not found"; done
 [[ -n $PORT ]] || PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+
+# --pause-damon: each running DAMON monitor off for the run, and on again at exit (its settings stay as they are).
+DAMON_ROOT=/sys/kernel/mm/damon/admin/kdamonds
+PAUSED_DAMON=()
+resume_damon() {
+    local k
+    for k in "${PAUSED_DAMON[@]}"; do
+        echo on >"$k/state" 2>/dev/null || log "WARNING: DAMON stays off; switch it on with: echo on > $k/state"
+    done
+    PAUSED_DAMON=()
+}
+if $PAUSE_DAMON; then
+    for k in "$DAMON_ROOT"/[0-9]*; do
+        [[ -r $k/state && $(<"$k/state") == on ]] || continue
+        echo off >"$k/state" 2>/dev/null || { resume_damon; die "--pause-damon: cannot write $k/state (needs root)"; }
+        PAUSED_DAMON+=("$k")
+    done
+    trap resume_damon EXIT
+    log "DAMON paused: ${#PAUSED_DAMON[@]} monitor(s)"
+fi
 
 mkdir -p "$OUT"
 REPORT=$OUT/report.md
@@ -97,11 +122,18 @@ machine() {
 
 # The kernel's DAMON monitor, if running, takes a core for 5-40 ms at a time, several times a second (BENCHMARKS.md).
 damon() {
-    local k ctx
-    for k in /sys/kernel/mm/damon/admin/kdamonds/[0-9]*; do
-        [[ -r $k/state && $(<"$k/state") == on ]] || continue
+    local k ctx state
+    for k in "$DAMON_ROOT"/[0-9]*; do
+        [[ -r $k/state ]] || continue
+        if [[ " ${PAUSED_DAMON[*]} " == *" $k "* ]]; then
+            state="paused for this run (--pause-damon)"
+        elif [[ $(<"$k/state") == on ]]; then
+            state="on (pid $(<"$k/pid"))"
+        else
+            continue
+        fi
         ctx=$k/contexts/0
-        echo "kernel: DAMON kdamond (pid $(<"$k/pid")) on: $(<"$ctx/operations") monitoring, sampling every" \
+        echo "kernel: DAMON kdamond $state: $(<"$ctx/operations") monitoring, sampling every" \
             "$(($(<"$ctx/monitoring_attrs/intervals/sample_us") / 1000)) ms, scheme actions:" \
             "$(cat "$ctx"/schemes/[0-9]*/action 2>/dev/null | tr '\n' ' ')"
     done 2>/dev/null || true
@@ -173,7 +205,7 @@ stop_tomcat() {
     fi
     rm -f "$PIDFILE"
 }
-trap stop_tomcat EXIT
+trap 'stop_tomcat; resume_damon' EXIT
 trap 'exit 130' INT TERM
 
 setup_tomcat() {
