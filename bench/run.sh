@@ -91,6 +91,7 @@ if $PAUSE_DAMON; then
         PAUSED_DAMON+=("$k")
     done
     trap resume_damon EXIT
+    trap 'exit 130' INT TERM
     log "DAMON paused: ${#PAUSED_DAMON[@]} monitor(s)"
 fi
 
