@@ -635,7 +635,8 @@ public final class LoadGenerator {
         long serverCpu0 = serverCpuTicks();
         long serverJit0 = measured ? jitCpuTicks(pid) : 0;
         long clientCpu0 = ownCpuTicks();
-        Map<Long, OtherProcess> others0 = measured ? otherProcesses() : Map.of();
+        boolean tailRow = measured && !newConnection; // the tail table covers the keep-alive scenarios
+        Map<Long, OtherProcess> others0 = tailRow ? otherProcesses() : Map.of();
         boolean hwmReset = resetPeakRss();
         RssSampler rss = new RssSampler(pid);
         rss.start();
@@ -651,7 +652,7 @@ public final class LoadGenerator {
         long serverCpu = serverCpuTicks() - serverCpu0;
         long serverJit = measured ? jitCpuTicks(pid) - serverJit0 : 0;
         long clientCpu = ownCpuTicks() - clientCpu0;
-        String others = measured ? OtherProcess.busiest(others0, otherProcesses(), clkTck) : "";
+        String others = tailRow ? OtherProcess.busiest(others0, otherProcesses(), clkTck) : "";
         // VmHWM only if it was really reset for this scenario, else it is the peak since the server started.
         long peakRss = hwmReset ? Math.max(peakRss(), rss.max()) : rss.max();
         if (jfrName != null) {
